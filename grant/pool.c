@@ -50,7 +50,7 @@ void znb_txq_init(struct znb_txq *q, void *const pages[ZNB_PENDING])
  * @q: queue
  * @ring: the TX back ring, or NULL when the frontend disconnected
  */
-void znb_txq_set_ring(struct znb_txq *q, znb_tx_back_ring_t *ring)
+void znb_txq_set_ring(struct znb_txq *q, struct znb_tx_back_ring *ring)
 {
 	unsigned long flags = 0;
 
@@ -113,8 +113,8 @@ u64 znb_txq_oldest_age_ns(struct znb_txq *q, u64 now_ns)
 static void znb_write_response(struct znb_txq *q, u16 id, s16 status,
 			       unsigned int nr_extras)
 {
-	znb_tx_back_ring_t *ring = q->ring;
-	znb_tx_response_t *rsp;
+	struct znb_tx_back_ring *ring = q->ring;
+	struct znb_tx_response *rsp;
 
 	q->st.responses += 1 + nr_extras;
 	if (!ring)

@@ -59,7 +59,7 @@ static void znb_tx_note_drop(struct znb_tx_plan *plan, enum znb_tx_error err)
 		plan->err = err;
 }
 
-static enum znb_tx_verdict znb_tx_check_extra(const znb_extra_info_t *extra,
+static enum znb_tx_verdict znb_tx_check_extra(const struct znb_extra_info *extra,
 					      const struct znb_tx_limits *lim,
 					      struct znb_tx_plan *plan)
 {
@@ -87,9 +87,9 @@ static enum znb_tx_verdict znb_tx_check_extra(const znb_extra_info_t *extra,
 	return ZNB_TX_OK;
 }
 
-static bool znb_tx_crosses_page(const znb_tx_request_t *req, unsigned int size)
+static bool znb_tx_crosses_page(unsigned int offset, unsigned int size)
 {
-	return (unsigned int)req->offset + size > ZNB_PAGE_SIZE;
+	return offset + size > ZNB_PAGE_SIZE;
 }
 
 /**
@@ -104,14 +104,14 @@ static bool znb_tx_crosses_page(const znb_tx_request_t *req, unsigned int size)
  *
  * Return: the verdict.
  */
-enum znb_tx_verdict znb_tx_gather(znb_tx_back_ring_t *ring, RING_IDX req_prod,
+enum znb_tx_verdict znb_tx_gather(struct znb_tx_back_ring *ring, RING_IDX req_prod,
 				  const struct znb_tx_limits *lim,
 				  struct znb_tx_plan *plan)
 {
 	RING_IDX cons = ring->req_cons;
 	RING_IDX avail = req_prod - cons;
 	unsigned int fatal_slots = lim->fatal_slots;
-	znb_tx_request_t req;
+	struct znb_tx_request req;
 	unsigned int following = 0;
 	enum znb_tx_verdict v;
 	u16 flags;
@@ -136,7 +136,7 @@ enum znb_tx_verdict znb_tx_gather(znb_tx_back_ring_t *ring, RING_IDX req_prod,
 	flags = req.flags;
 
 	if (flags & ZNB_TXF_EXTRA_INFO) {
-		znb_extra_info_t extra;
+		struct znb_extra_info extra;
 
 		do {
 			if (plan->consumed >= avail)
@@ -161,7 +161,7 @@ enum znb_tx_verdict znb_tx_gather(znb_tx_back_ring_t *ring, RING_IDX req_prod,
 		plan->consumed++;
 		flags = req.flags;
 
-		if (znb_tx_crosses_page(&req, req.size))
+		if (znb_tx_crosses_page(req.offset, req.size))
 			return znb_tx_fail(plan, ZNB_TXE_CROSSES_PAGE);
 		if (req.size == 0)
 			znb_tx_note_drop(plan, ZNB_TXE_EMPTY_SLOT);
@@ -183,8 +183,7 @@ enum znb_tx_verdict znb_tx_gather(znb_tx_back_ring_t *ring, RING_IDX req_prod,
 	else
 		plan->slot[0].size = plan->pkt_len - following;
 	if (plan->err == ZNB_TXE_NONE &&
-	    znb_tx_crosses_page(&(znb_tx_request_t){ .offset = plan->slot[0].offset },
-				plan->slot[0].size))
+	    znb_tx_crosses_page(plan->slot[0].offset, plan->slot[0].size))
 		return znb_tx_fail(plan, ZNB_TXE_CROSSES_PAGE);
 
 	ring->req_cons = cons + plan->consumed;

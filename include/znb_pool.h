@@ -78,7 +78,7 @@ struct znb_txq;
  * @copied_out:	the stack copied the frags out at least once
  */
 struct znb_pkt {
-	znb_ubuf_t zc;
+	struct znb_ubuf zc;
 	struct znb_txq *q;
 	u16 first;
 	u16 last;
@@ -136,9 +136,9 @@ struct znb_stats {
  * @st:		accounting
  */
 struct znb_txq {
-	znb_tx_back_ring_t *ring;
-	znb_lock_t rsp_lock;
-	znb_lock_t dealloc_lock;
+	struct znb_tx_back_ring *ring;
+	struct znb_spinlock rsp_lock;
+	struct znb_spinlock dealloc_lock;
 	u16 free_idx[ZNB_PENDING];
 	unsigned int free_prod;
 	unsigned int free_cons;
@@ -164,7 +164,7 @@ struct znb_unmap_batch {
 };
 
 void znb_txq_init(struct znb_txq *q, void *const pages[ZNB_PENDING]);
-void znb_txq_set_ring(struct znb_txq *q, znb_tx_back_ring_t *ring);
+void znb_txq_set_ring(struct znb_txq *q, struct znb_tx_back_ring *ring);
 unsigned int znb_txq_free_slots(struct znb_txq *q);
 unsigned int znb_txq_outstanding(struct znb_txq *q);
 u64 znb_txq_oldest_age_ns(struct znb_txq *q, u64 now_ns);

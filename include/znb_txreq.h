@@ -70,7 +70,7 @@ struct znb_tx_plan {
 	unsigned int nr_slots;
 	unsigned int nr_extras;
 	unsigned int extras_present;
-	znb_extra_info_t extra[ZNB_TX_EXTRA_TYPES];
+	struct znb_extra_info extra[ZNB_TX_EXTRA_TYPES];
 	unsigned int pkt_len;
 	u16 flags;
 	unsigned int consumed;
@@ -87,7 +87,7 @@ struct znb_tx_limits {
 	bool mcast_ctrl;
 };
 
-enum znb_tx_verdict znb_tx_gather(znb_tx_back_ring_t *ring, RING_IDX req_prod,
+enum znb_tx_verdict znb_tx_gather(struct znb_tx_back_ring *ring, RING_IDX req_prod,
 				  const struct znb_tx_limits *lim,
 				  struct znb_tx_plan *plan);
 const char *znb_tx_error_str(enum znb_tx_error err);

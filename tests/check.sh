@@ -1,0 +1,43 @@
+#!/bin/bash
+# Runs every test step this machine can run and prints one closing line,
+# "N passed, N failed", summed over all steps.
+#
+# A step that prints "PASS name" / "FAIL name..." lines is counted by those
+# lines; a step that prints none counts as one test, passed if it exited 0.
+# A step that fails without printing a FAIL line is counted as one failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+logdir=build/check
+mkdir -p "$logdir"
+passed=0
+failed=0
+failed_steps=()
+
+run_step() {
+	local name=$1
+	shift
+	local log=$logdir/$name.log start=$SECONDS rc p f
+	echo "=== $name: $*"
+	"$@" > "$log" 2>&1
+	rc=$?
+	sed "s/^/  [$name] /" "$log" | tail -n 60
+	p=$(grep -cE '^PASS ' "$log")
+	f=$(grep -cE '^FAIL ' "$log")
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		if [ $rc -eq 0 ]; then p=1; else f=1; fi
+	elif [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" -eq 0 ] || failed_steps+=("$name")
+	echo "=== $name: $p passed, $f failed, exit $rc, $((SECONDS - start)) s (log: $log)"
+}
+
+run_step kbuild-core make -s kbuild-core
+run_step checkpatch make -s checkpatch
+
+[ ${#failed_steps[@]} -eq 0 ] || echo "failed steps: ${failed_steps[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

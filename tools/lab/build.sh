@@ -1,0 +1,240 @@
+# shellcheck shell=bash
+# Image builder for the znetback Xen lab. Sourced by tools/lab/lab; not run directly.
+#
+#   lab_fetch     apt-get download the packages of packages.txt into $ZNB_CACHE/debs
+#   lab_unpack    dpkg -x them into $ZNB_CACHE/root-<key> (key = exact .deb file names)
+#   lab_images    build xen, vmlinuz, guest initrd and the dom0 base initrd under build/lab/images
+#   lab_overlay   per-run dom0 overlay cpio: tests/lab, run config, znetback.ko if built
+#
+# Nothing is installed on the host. The kernel ABI comes from the installed
+# /usr/src/linux-headers-*-amd64 (never from uname -r).
+
+XENVER=4.17
+
+lab_detect_abi() {
+    [ -n "${LAB_ABI:-}" ] && return 0
+    local h
+    h=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -1)
+    [ -n "$h" ] || die "no /usr/src/linux-headers-*-amd64 installed (run: make deps)"
+    LAB_ABI=${h#/usr/src/linux-headers-}
+}
+
+lab_pkglist() {
+    sed -e 's/#.*//' -e "s/@ABI@/$LAB_ABI/g" "$LAB_TOOLS/packages.txt" | tr -s ' \t' '\n\n' | grep -v '^$'
+}
+
+# Resolve the package list to exact .deb file names (no network needed: apt lists).
+# Output: lines "URL FILENAME".
+lab_resolve() {
+    local out err
+    err=$(mktemp)
+    # shellcheck disable=SC2046
+    if ! out=$(apt-get download --print-uris $(lab_pkglist) 2>"$err"); then
+        if grep -q "linux-image-$LAB_ABI" "$err"; then
+            cat "$err" >&2; rm -f "$err"
+            die "linux-image-$LAB_ABI (matching the installed headers /usr/src/linux-headers-$LAB_ABI) is not downloadable. Run 'apt-get update', or install headers of an ABI whose image Debian still ships."
+        fi
+        cat "$err" >&2; rm -f "$err"
+        return 1
+    fi
+    rm -f "$err"
+    echo "$out" | awk '{gsub("\x27","",$1); print $1, $2}'
+}
+
+lab_fetch() {
+    lab_detect_abi
+    mkdir -p "$ZNB_CACHE/debs"
+    local list missing=() url f
+    if ! list=$(lab_resolve); then
+        if [ -e "$ZNB_CACHE/root-last" ]; then
+            warn "apt cannot resolve the package list; reusing cached root $(readlink "$ZNB_CACHE/root-last")"
+            LAB_ROOT=$ZNB_CACHE/$(readlink "$ZNB_CACHE/root-last")
+            return 0
+        fi
+        die "apt-get download --print-uris failed (run: apt-get update)"
+    fi
+    while read -r url f; do
+        [ -s "$ZNB_CACHE/debs/$f" ] || missing+=("$f")
+    done <<<"$list"
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "downloading ${#missing[@]} package(s) into $ZNB_CACHE/debs"
+        # apt-get download wants names; map file names back to name=version
+        local specs=() p v
+        for f in "${missing[@]}"; do
+            p=${f%%_*}; v=${f#*_}; v=${v%_*}; v=${v//%3a/:}
+            specs+=("$p=$v")
+        done
+        (cd "$ZNB_CACHE/debs" && apt-get download "${specs[@]}" >"$ZNB_CACHE/apt-download.log" 2>&1) \
+            || { cat "$ZNB_CACHE/apt-download.log" >&2; die "apt-get download failed"; }
+    else
+        log "all $(echo "$list" | wc -l) packages cached in $ZNB_CACHE/debs"
+    fi
+    LAB_DEBS=$(echo "$list" | awk '{print $2}' | sort)
+    local key
+    key=root-$(echo "$LAB_DEBS" | sha256sum | cut -c1-16)
+    LAB_ROOT=$ZNB_CACHE/$key
+    if [ ! -e "$LAB_ROOT/.complete" ]; then
+        log "unpacking $(echo "$LAB_DEBS" | wc -l) debs into $LAB_ROOT"
+        rm -rf "$LAB_ROOT" "$LAB_ROOT.tmp"; mkdir -p "$LAB_ROOT.tmp"
+        for f in $LAB_DEBS; do dpkg -x "$ZNB_CACHE/debs/$f" "$LAB_ROOT.tmp" || die "dpkg -x $f failed"; done
+        echo "$LAB_DEBS" > "$LAB_ROOT.tmp/.complete"
+        mv "$LAB_ROOT.tmp" "$LAB_ROOT"
+        # keep only the newest few unpacked roots
+        ls -dt "$ZNB_CACHE"/root-* 2>/dev/null | grep -v -- '-last$' | tail -n +4 | xargs -r rm -rf
+    fi
+    ln -sfn "$key" "$ZNB_CACHE/root-last"
+}
+
+# ---------------------------------------------------------------- image helpers
+_libpath() { echo "$LAB_ROOT/lib/x86_64-linux-gnu:$LAB_ROOT/usr/lib/x86_64-linux-gnu"; }
+
+install_busybox() { # DEST
+    local bb=$LAB_ROOT/bin/busybox a
+    [ -x "$bb" ] || die "busybox-static not unpacked"
+    install -D -m755 "$bb" "$1/bin/busybox"
+    for a in $("$bb" --list-full); do
+        [ -e "$1/$a" ] || [ -L "$1/$a" ] || { mkdir -p "$1/$(dirname "$a")"; ln -s /bin/busybox "$1/$a"; }
+    done
+}
+
+# install an ELF from the unpacked root plus the libraries ldd resolves (from the root only)
+install_elf() { # DEST SRC DESTPATH
+    local dest=$1 src=$2 dpath=$3 name path c lib
+    [ -e "$src" ] || die "binary $src not found in unpacked packages"
+    install -D -m755 "$src" "$dest$dpath"
+    while read -r name path; do
+        if [ "$name" = ld ]; then
+            [ -e "$dest/lib64/ld-linux-x86-64.so.2" ] || \
+                install -D -m755 "$(readlink -f "$LAB_ROOT/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2")" "$dest/lib64/ld-linux-x86-64.so.2"
+            continue
+        fi
+        [ -e "$dest/lib/x86_64-linux-gnu/$name" ] && continue
+        lib=""
+        for c in "$LAB_ROOT/lib/x86_64-linux-gnu/$name" "$LAB_ROOT/usr/lib/x86_64-linux-gnu/$name"; do
+            [ -e "$c" ] && { lib=$c; break; }
+        done
+        [ -n "$lib" ] || die "$(basename "$src") needs $name, which no package in tools/lab/packages.txt provides (host has: $path; find its package with: dpkg -S $name)"
+        install -D -m755 -T "$(readlink -f "$lib")" "$dest/lib/x86_64-linux-gnu/$name"
+    done < <(LD_LIBRARY_PATH=$(_libpath) ldd "$src" | awk '/=>/{print $1" "$3} /ld-linux/{print "ld "$1}')
+}
+
+mkcpio() { (cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -"${2:-6}"); }
+
+# module index: normalized name -> path, from the unpacked kernel
+_mod_index() {
+    [ -n "${_MODIDX_DONE:-}" ] && return 0
+    declare -gA MODPATH=()
+    local p n
+    while read -r p; do
+        n=$(basename "$p"); n=${n%%.ko*}; n=${n//-/_}
+        MODPATH[$n]=$p
+    done < <(find "$LAB_MODDIR/kernel" -name '*.ko*')
+    _MODIDX_DONE=1
+}
+
+# copy module NAME (and its dependencies) into DEST/lib/modules/lab, append to moddeps
+add_module() { # DEST NAME
+    local dest=$1 n=${2//-/_} p deps d
+    [ -e "$dest/lib/modules/lab/$n.ko" ] && return 0
+    _mod_index
+    p=${MODPATH[$n]:-}
+    if [ -z "$p" ]; then
+        if grep -qE "/${2}\.ko$|/${n}\.ko$" "$LAB_MODDIR/modules.builtin" 2>/dev/null; then
+            info "module $2 is built into $LAB_ABI, skipping"; return 0
+        fi
+        die "kernel module $2 not found in linux-image-$LAB_ABI"
+    fi
+    mkdir -p "$dest/lib/modules/lab"
+    case "$p" in
+        *.ko.xz) xz -dc "$p" > "$dest/lib/modules/lab/$n.ko" ;;
+        *.ko.zst) zstd -qdc "$p" > "$dest/lib/modules/lab/$n.ko" ;;
+        *.ko.gz) gzip -dc "$p" > "$dest/lib/modules/lab/$n.ko" ;;
+        *) cp "$p" "$dest/lib/modules/lab/$n.ko" ;;
+    esac
+    deps=$(modinfo -F depends "$dest/lib/modules/lab/$n.ko" | tr ',' ' ' | tr '-' '_')
+    for d in $deps; do add_module "$dest" "$d"; done
+    echo "$n $deps" >> "$dest/lib/modules/lab/moddeps"
+}
+
+_stamp_inputs() { # what the base images depend on
+    echo "root=$LAB_ROOT abi=$LAB_ABI"
+    (cd "$LAB_TOOLS" && find . -type f ! -name '*.swp' | LC_ALL=C sort | xargs sha256sum)
+}
+
+lab_images() {
+    lab_fetch
+    LAB_MODDIR=$LAB_ROOT/lib/modules/$LAB_ABI
+    [ -d "$LAB_MODDIR" ] || die "linux-image-$LAB_ABI has no /lib/modules/$LAB_ABI"
+    local img=$LAB_BUILD/images stamp
+    stamp=$(_stamp_inputs | sha256sum | cut -c1-16)
+    if [ -e "$img/.stamp" ] && [ "$(cat "$img/.stamp")" = "$stamp" ] && [ "${LAB_REBUILD:-0}" != 1 ]; then
+        log "images up to date ($img)"
+        return 0
+    fi
+    local t0=$SECONDS
+    log "building images for kernel $LAB_ABI, Xen $XENVER into $img"
+    rm -rf "$img"; mkdir -p "$img"
+    local xenbin=$LAB_ROOT/usr/lib/xen-$XENVER/bin
+    zcat "$LAB_ROOT/boot/xen-$XENVER-amd64.gz" > "$img/xen" || die "no xen hypervisor in packages"
+    cp "$LAB_ROOT/boot/vmlinuz-$LAB_ABI" "$img/vmlinuz" || die "no vmlinuz-$LAB_ABI"
+
+    # ---- guest initramfs: busybox, xen-netfront, iperf3, command CGI
+    local G=$img/guest-rootfs
+    mkdir -p "$G"/{proc,sys,dev,tmp,run,www}
+    install_elf "$G" "$LAB_ROOT/usr/bin/iperf3" /usr/bin/iperf3
+    install_busybox "$G"
+    add_module "$G" xen-netfront
+    cp -a "$LAB_TOOLS/rootfs/guest/." "$G/"
+    mkcpio "$G" > "$img/guest-initrd.gz"
+
+    # ---- dom0 base initramfs
+    local D=$img/dom0-rootfs b m
+    mkdir -p "$D"/{proc,sys,dev,run,tmp,var/lib,var/log,guest,lab,etc/xen/scripts,usr/local/bin}
+    ln -s /run "$D/var/run"; ln -s /run/lock "$D/var/lock"
+    for b in xl xenstored xenconsoled xen-init-dom0 xenconsole libxl-save-helper; do
+        install_elf "$D" "$xenbin/$b" "/usr/lib/xen-$XENVER/bin/$b"
+    done
+    install_elf "$D" "$LAB_ROOT/usr/bin/xenstore" /usr/bin/xenstore
+    for b in read write rm ls list exists chmod watch control; do ln -s xenstore "$D/usr/bin/xenstore-$b"; done
+    install_elf "$D" "$LAB_ROOT/usr/bin/tcpdump" /usr/bin/tcpdump
+    install_elf "$D" "$LAB_ROOT/usr/bin/iperf3" /usr/bin/iperf3
+    install_elf "$D" "$LAB_ROOT/sbin/ethtool" /sbin/ethtool
+    install_elf "$D" "$LAB_ROOT/bin/ip" /sbin/ip
+    install_elf "$D" "$LAB_ROOT/sbin/tc" /sbin/tc
+    mkdir -p "$D/etc/iproute2" "$D/usr/lib/tc"
+    cp -a "$LAB_ROOT/usr/lib/tc/." "$D/usr/lib/tc/" 2>/dev/null || true   # netem distribution tables
+    # glibc dlopen()s libgcc_s for pthread_cancel/unwinding (xl create aborts without it)
+    install -D -m644 "$(readlink -f "$LAB_ROOT/lib/x86_64-linux-gnu/libgcc_s.so.1")" "$D/lib/x86_64-linux-gnu/libgcc_s.so.1" \
+        || die "libgcc_s.so.1 missing"
+    install_busybox "$D"
+    for m in $(sed 's/#.*//' "$LAB_TOOLS/modules.txt"); do add_module "$D" "$m"; done
+    cp -a "$LAB_TOOLS/rootfs/dom0/." "$D/"
+    cp "$img/vmlinuz" "$D/guest/vmlinuz"; cp "$img/guest-initrd.gz" "$D/guest/"
+    echo "LAB_ABI=$LAB_ABI" > "$D/etc/lab-build"
+    echo "XENVER=$XENVER" >> "$D/etc/lab-build"
+    mkcpio "$D" > "$img/dom0-base.cpio.gz"
+    echo "$stamp" > "$img/.stamp"
+    log "images built in $((SECONDS - t0))s: dom0 base $(du -h "$img/dom0-base.cpio.gz" | cut -f1), guest $(du -h "$img/guest-initrd.gz" | cut -f1)"
+}
+
+# per-run overlay: scenarios, run config, znetback.ko. Args: OUT SCENARIO...
+lab_overlay() {
+    local out=$1; shift
+    local O=$LAB_BUILD/run/overlay
+    rm -rf "$O"; mkdir -p "$O/lab/tests" "$O/lib/modules/lab"
+    cp -a "$LAB_REPO/tests/lab/." "$O/lab/tests/"
+    if [ "$LAB_BACKEND" = znetback ]; then
+        cp "$ZNETBACK_KO" "$O/lib/modules/lab/znetback.ko"
+        local deps
+        deps=$(modinfo -F depends "$ZNETBACK_KO" | tr ',' ' ' | tr '-' '_')
+        echo "znetback $deps" > "$O/lib/modules/lab/moddeps.znetback"
+    fi
+    {
+        echo "LAB_SCENARIOS=\"$*\""
+        echo "LAB_BACKEND=$LAB_BACKEND"
+        echo "LAB_INTERACTIVE=${LAB_INTERACTIVE:-0}"
+        echo "LAB_SCENARIO_TIMEOUT=${LAB_SCENARIO_TIMEOUT:-600}"
+        echo "LAB_GIT=\"$(git -C "$LAB_REPO" rev-parse --short HEAD 2>/dev/null || echo none)\""
+    } > "$O/lab/config"
+    mkcpio "$O" 1 > "$out"
+}
