@@ -15,7 +15,7 @@ FUZZ_LONG_SECONDS ?= 600
 # include/user/ is the userspace half of the port layer, not kernel code.
 KERNEL_SOURCES := $(wildcard netback/*.[ch] grant/*.[ch] include/*.h)
 
-.PHONY: help all deps unit mutations fuzz fuzz-smoke kbuild-core module \
+.PHONY: help all tools deps unit mutations fuzz fuzz-smoke kbuild-core module \
 	checkpatch check demo lab lab-check bench clean
 
 help:
@@ -26,6 +26,7 @@ help:
 	@echo
 	@echo "  make deps        install the Debian 12 packages the build and tests need"
 	@echo "  make module      build znetback.ko against $(or $(KDIR),<no kernel headers>)"
+	@echo "  make tools       build the userspace tools (znbstat) into $(BUILD)/tools"
 	@echo "  make unit        userspace unit tests of the grant core (ASan+UBSan)"
 	@echo "  make mutations   prove the unit tests catch deliberately broken destructors"
 	@echo "  make fuzz        run the libFuzzer targets for $(FUZZ_LONG_SECONDS) s each"
@@ -34,7 +35,14 @@ help:
 	@echo "  make lab-check   run every lab scenario on real Xen in QEMU"
 	@echo "  make bench       znetback vs in-tree xen-netback in the lab (not part of check)"
 
-all: module unit
+all: module tools unit
+
+TOOLS := $(BUILD)/tools/znbstat
+tools: $(TOOLS)
+
+$(BUILD)/tools/znbstat: tools/znbstat/znbstat.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 deps:
 	@tools/deps.sh
