@@ -26,7 +26,7 @@ help:
 	@echo
 	@echo "  make deps        install the Debian 12 packages the build and tests need"
 	@echo "  make module      build znetback.ko against $(or $(KDIR),<no kernel headers>)"
-	@echo "  make tools       build the userspace tools (znbstat) into $(BUILD)/tools"
+	@echo "  make tools       build znbstat (counters) and znbfront (test frontend)"
 	@echo "  make unit        userspace unit tests of the grant core (ASan+UBSan)"
 	@echo "  make mutations   prove the unit tests catch deliberately broken destructors"
 	@echo "  make fuzz        run the libFuzzer targets for $(FUZZ_LONG_SECONDS) s each"
@@ -37,12 +37,19 @@ help:
 
 all: module tools unit
 
-TOOLS := $(BUILD)/tools/znbstat
+# Static, so the lab's busybox images can run them without a libc.
+TOOL_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -static
+XEN_LIBS := -lxenstore -lxengnttab -lxenevtchn -lxentoolcore -lxentoollog -lpthread
+TOOLS := $(BUILD)/tools/znbstat $(BUILD)/tools/znbfront
 tools: $(TOOLS)
 
 $(BUILD)/tools/znbstat: tools/znbstat/znbstat.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+	$(CC) $(TOOL_CFLAGS) -o $@ $<
+
+$(BUILD)/tools/znbfront: $(wildcard tools/frontend/*.[ch])
+	@mkdir -p $(dir $@)
+	$(CC) $(TOOL_CFLAGS) -o $@ $(filter %.c,$^) $(XEN_LIBS)
 
 deps:
 	@tools/deps.sh

@@ -35,6 +35,7 @@ run_step() {
 	echo "=== $name: $p passed, $f failed, exit $rc, $((SECONDS - start)) s (log: $log)"
 }
 
+run_step tools make -s tools
 run_step kbuild-core make -s kbuild-core
 run_step checkpatch make -s checkpatch
 

@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * znbfront: the hostile-guest catalogue and the ring fuzzer.
+ *
+ * Each case does one thing a buggy or malicious frontend can do and reports
+ * what the backend did from the guest's side.  What must hold in dom0 (no
+ * oops, one log line, other vifs unaffected, no leaked mapping) is checked by
+ * the lab scenario that runs the case.
+ */
+#include <signal.h>
+#include <time.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "front.h"
+
+/* What the backend is expected to do with the bad input. */
+enum expect {
+	EXPECT_ERROR,		/* answer the bad packet with ERROR, keep working */
+	EXPECT_DISABLE,		/* stop serving this vif */
+	EXPECT_SURVIVE,		/* anything, as long as dom0 survives */
+};
+
+struct hostile_case {
+	const char *name;
+	const char *what;
+	enum expect expect;
+	int (*run)(struct front *f, unsigned int seconds);
+};
+
+static const char *const expect_names[] = {
+	[EXPECT_ERROR] = "error-response",
+	[EXPECT_DISABLE] = "vif-disabled",
+	[EXPECT_SURVIVE] = "survive",
+};
+
+static netif_tx_request_t tx_req(struct front *f, uint16_t size, uint16_t offset,
+				 uint16_t flags)
+{
+	uint16_t id = front_tx_id(f);
+	netif_tx_request_t req = {
+		.gref = f->tx_gref[id], .offset = offset, .flags = flags,
+		.id = id, .size = size,
+	};
+
+	memset(f->tx_pages + (size_t)id * FRONT_PAGE_SIZE, 0xab, FRONT_PAGE_SIZE);
+	return req;
+}
+
+static void put_slots(struct front *f, unsigned int n, uint16_t first_size,
+		      uint16_t each)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		netif_tx_request_t r = tx_req(f, i == 0 ? first_size : each, 0,
+					      i + 1 < n ? NETTXF_more_data : 0);
+		front_put_tx(f, &r);
+	}
+}
+
+static void put_gso_packet(struct front *f, uint8_t extra_type, uint16_t gso_size,
+			   uint8_t gso_type, uint8_t extra_flags)
+{
+	netif_tx_request_t r = tx_req(f, 1000, 0, NETTXF_extra_info);
+	struct netif_extra_info e = { .type = extra_type, .flags = extra_flags };
+
+	e.u.gso.size = gso_size;
+	e.u.gso.type = gso_type;
+	front_put_tx(f, &r);
+	front_put_extra(f, &e);
+}
+
+static int zero_length_first(struct front *f, unsigned int s)
+{
+	netif_tx_request_t r = tx_req(f, 0, 0, 0);
+
+	(void)s;
+	front_put_tx(f, &r);
+	return 0;
+}
+
+static int first_smaller_than_rest(struct front *f, unsigned int s)
+{
+	(void)s;
+	put_slots(f, 3, 1000, 2000);
+	return 0;
+}
+
+static int following_crosses_page(struct front *f, unsigned int s)
+{
+	netif_tx_request_t a = tx_req(f, 3000, 0, NETTXF_more_data);
+	netif_tx_request_t b = tx_req(f, 2000, 3000, 0);
+
+	(void)s;
+	front_put_tx(f, &a);
+	front_put_tx(f, &b);
+	return 0;
+}
+
+static int first_crosses_page(struct front *f, unsigned int s)
+{
+	netif_tx_request_t r = tx_req(f, 1000, 3500, 0);
+
+	(void)s;
+	front_put_tx(f, &r);
+	return 0;
+}
+
+static int oversize_packet(struct front *f, unsigned int s)
+{
+	(void)s;
+	put_slots(f, 17, 65535, 4096);
+	return 0;
+}
+
+static int slots_above_fatal(struct front *f, unsigned int s)
+{
+	(void)s;
+	put_slots(f, 24, 24 * 100, 100);
+	return 0;
+}
+
+static int slots_between_soft_and_fatal(struct front *f, unsigned int s)
+{
+	(void)s;
+	put_slots(f, 19, 19 * 100, 100);
+	return 0;
+}
+
+static int extra_missing_terminator(struct front *f, unsigned int s)
+{
+	(void)s;
+	put_gso_packet(f, XEN_NETIF_EXTRA_TYPE_GSO, 1400, XEN_NETIF_GSO_TYPE_TCPV4,
+		       XEN_NETIF_EXTRA_FLAG_MORE);
+	return 0;
+}
+
+static int extra_unknown_type(struct front *f, unsigned int s)
+{
+	(void)s;
+	put_gso_packet(f, 0x77, 1400, XEN_NETIF_GSO_TYPE_TCPV4, 0);
+	return 0;
+}
+
+static int extra_type_none(struct front *f, unsigned int s)
+{
+	(void)s;
+	put_gso_packet(f, XEN_NETIF_EXTRA_TYPE_NONE, 1400, XEN_NETIF_GSO_TYPE_TCPV4, 0);
+	return 0;
+}
+
+static int extra_repeated(struct front *f, unsigned int s)
+{
+	netif_tx_request_t r = tx_req(f, 1000, 0, NETTXF_extra_info);
+	struct netif_extra_info e = {
+		.type = XEN_NETIF_EXTRA_TYPE_GSO, .flags = XEN_NETIF_EXTRA_FLAG_MORE,
+	};
+
+	(void)s;
+	e.u.gso.size = 1400;
+	e.u.gso.type = XEN_NETIF_GSO_TYPE_TCPV4;
+	front_put_tx(f, &r);
+	front_put_extra(f, &e);
+	e.flags = 0;
+	front_put_extra(f, &e);
+	return 0;
+}
+
+static int gso_size_zero(struct front *f, unsigned int s)
+{
+	(void)s;
+	put_gso_packet(f, XEN_NETIF_EXTRA_TYPE_GSO, 0, XEN_NETIF_GSO_TYPE_TCPV4, 0);
+	return 0;
+}
+
+static int gso_type_unknown(struct front *f, unsigned int s)
+{
+	(void)s;
+	put_gso_packet(f, XEN_NETIF_EXTRA_TYPE_GSO, 1400, 9, 0);
+	return 0;
+}
+
+static int mcast_without_ctrl(struct front *f, unsigned int s)
+{
+	(void)s;
+	put_gso_packet(f, XEN_NETIF_EXTRA_TYPE_MCAST_ADD, 0, 0, 0);
+	return 0;
+}
+
+static int extra_on_following_slot(struct front *f, unsigned int s)
+{
+	netif_tx_request_t a = tx_req(f, 1500, 0, NETTXF_more_data);
+	netif_tx_request_t b = tx_req(f, 500, 0, NETTXF_extra_info);
+
+	(void)s;
+	front_put_tx(f, &a);
+	front_put_tx(f, &b);
+	return 0;
+}
+
+static int req_prod_overflow(struct front *f, unsigned int s)
+{
+	(void)s;
+	put_slots(f, 1, 100, 0);
+	f->tx.req_prod_pvt += 2 * FRONT_TX_SIZE;
+	return 0;
+}
+
+static int req_prod_backwards(struct front *f, unsigned int s)
+{
+	(void)s;
+	put_slots(f, 1, 100, 0);
+	front_push_tx(f);
+	front_collect_tx(f, f->tx_requests, 2000);
+	f->tx.req_prod_pvt -= 5;
+	return 0;
+}
+
+static int rsp_scribble(struct front *f, unsigned int s)
+{
+	(void)s;
+	f->tx.sring->rsp_prod = 0xdeadbeef;
+	f->tx.sring->rsp_event = 0x7fffffff;
+	f->tx.sring->req_event = 0x12345678;
+	f->rx.sring->rsp_prod = 0xfeedface;
+	f->rx.sring->req_event = 0;
+	put_slots(f, 1, 100, 0);
+	return 0;
+}
+
+static int bad_gref(struct front *f, unsigned int s)
+{
+	netif_tx_request_t a = tx_req(f, 1500, 0, NETTXF_more_data);
+	netif_tx_request_t b = tx_req(f, 500, 0, 0);
+
+	(void)s;
+	b.gref = 0x7ffff000;
+	front_put_tx(f, &a);
+	front_put_tx(f, &b);
+	return 0;
+}
+
+static int gref_of_other_domain(struct front *f, unsigned int s)
+{
+	uint32_t ref;
+	void *page = xengntshr_share_pages(f->gs, f->domid, 1, &ref, 1);
+	netif_tx_request_t a = tx_req(f, 1500, 0, NETTXF_more_data);
+	netif_tx_request_t b = tx_req(f, 500, 0, 0);
+
+	(void)s;
+	if (!page)
+		return -1;
+	b.gref = ref;
+	front_put_tx(f, &a);
+	front_put_tx(f, &b);
+	front_push_tx(f);
+	front_collect_tx(f, f->tx_requests, 2000);
+	xengntshr_unshare(f->gs, page, 1);
+	return 0;
+}
+
+static int revoke_while_queued(struct front *f, unsigned int s)
+{
+	uint32_t ref;
+	uint8_t *page = xengntshr_share_pages(f->gs, f->backend_id, 1, &ref, 0);
+	netif_tx_request_t a = tx_req(f, 1500, 0, NETTXF_more_data);
+	netif_tx_request_t b = tx_req(f, 500, 0, 0);
+
+	(void)s;
+	if (!page)
+		return -1;
+	memset(page, 0x5a, FRONT_PAGE_SIZE);
+	b.gref = ref;
+	front_put_tx(f, &a);
+	front_put_tx(f, &b);
+	front_push_tx(f);
+	/* gntalloc keeps the page until the backend unmaps it. */
+	xengntshr_unshare(f->gs, page, 1);
+	return 0;
+}
+
+static int duplicate_ids(struct front *f, unsigned int s)
+{
+	netif_tx_request_t a = tx_req(f, 1500, 0, 0);
+	netif_tx_request_t b = a;
+
+	(void)s;
+	front_put_tx(f, &a);
+	front_put_tx(f, &b);
+	return 0;
+}
+
+static int rx_starve(struct front *f, unsigned int seconds)
+{
+	/* Take back nothing, post nothing: the backend sees a full guest. */
+	f->rx.sring->req_event = f->rx.req_prod_pvt + 1;
+	sleep(seconds);
+	front_post_rx(f, FRONT_RX_SIZE, false);
+	front_collect_rx(f, 2000);
+	return 0;
+}
+
+static int rx_garbage_grefs(struct front *f, unsigned int seconds)
+{
+	front_collect_rx(f, 100);
+	front_post_rx(f, FRONT_RX_SIZE, true);
+	front_collect_rx(f, (int)seconds * 1000);
+	return 0;
+}
+
+static int evtchn_storm(struct front *f, unsigned int seconds)
+{
+	time_t end = time(NULL) + seconds;
+	unsigned long n = 0;
+
+	while (time(NULL) < end) {
+		xenevtchn_notify(f->xce, f->port);
+		n++;
+	}
+	printf("evtchn-storm: %lu notifications in %u s\n", n, seconds);
+	return 0;
+}
+
+static int state_flap(struct front *f, unsigned int seconds)
+{
+	time_t end = time(NULL) + seconds;
+
+	while (time(NULL) < end) {
+		front_set_state(f, XB_INITIALISING);
+		front_set_state(f, XB_CONNECTED);
+		front_set_state(f, XB_CLOSING);
+		front_set_state(f, XB_CONNECTED);
+	}
+	return 0;
+}
+
+static int closing_without_closed(struct front *f, unsigned int s)
+{
+	(void)s;
+	front_set_state(f, XB_CLOSING);
+	front_wait_backend_state(f, XB_CLOSING, 3000);
+	return 0;
+}
+
+static int ring_ref_change(struct front *f, unsigned int s)
+{
+	(void)s;
+	front_write(f, "tx-ring-ref", "%u", f->tx_ring_ref + 7);
+	front_write(f, "rx-ring-ref", "%u", 1);
+	front_set_state(f, XB_CONNECTED);
+	put_slots(f, 1, 100, 0);
+	return 0;
+}
+
+static int absurd_queues(struct front *f, unsigned int s)
+{
+	(void)s;
+	front_write(f, "multi-queue-num-queues", "%u", 1000000u);
+	front_set_state(f, XB_INITIALISING);
+	front_set_state(f, XB_CONNECTED);
+	return 0;
+}
+
+static int killed_mid_flight(struct front *f, unsigned int s)
+{
+	(void)s;
+	for (int i = 0; i < 64; i++)
+		put_slots(f, 3, 3000, 1000);
+	front_push_tx(f);
+	raise(SIGKILL);
+	return 0;
+}
+
+static const struct hostile_case cases[] = {
+	{ "zero-length-first-slot", "first request of size 0 (XSA-448 family)",
+	  EXPECT_ERROR, zero_length_first },
+	{ "first-smaller-than-rest", "packet length below the following slots' sum (XSA-448 / CVE-2023-46838)",
+	  EXPECT_ERROR, first_smaller_than_rest },
+	{ "following-slot-crosses-page", "offset + size of a following slot beyond 4 KiB",
+	  EXPECT_DISABLE, following_crosses_page },
+	{ "first-slot-crosses-page", "offset + size of the first slot beyond 4 KiB",
+	  EXPECT_DISABLE, first_crosses_page },
+	{ "oversize-packet", "17 full pages under a 64 KiB packet length",
+	  EXPECT_ERROR, oversize_packet },
+	{ "slots-above-fatal-limit", "24 slots in one packet (CVE-2023-34319 class)",
+	  EXPECT_DISABLE, slots_above_fatal },
+	{ "slots-between-soft-and-fatal", "19 slots: above XEN_NETIF_NR_SLOTS_MIN, below the fatal limit",
+	  EXPECT_ERROR, slots_between_soft_and_fatal },
+	{ "extra-missing-terminator", "extra info with FLAG_MORE and nothing after it",
+	  EXPECT_DISABLE, extra_missing_terminator },
+	{ "extra-unknown-type", "extra info of type 0x77",
+	  EXPECT_DISABLE, extra_unknown_type },
+	{ "extra-type-none", "extra info of type NONE",
+	  EXPECT_DISABLE, extra_type_none },
+	{ "extra-repeated", "two GSO extras on one packet",
+	  EXPECT_ERROR, extra_repeated },
+	{ "gso-size-zero", "GSO extra with gso_size 0",
+	  EXPECT_DISABLE, gso_size_zero },
+	{ "gso-type-unknown", "GSO extra of type 9",
+	  EXPECT_DISABLE, gso_type_unknown },
+	{ "mcast-without-ctrl", "multicast add extra, multicast control not negotiated",
+	  EXPECT_ERROR, mcast_without_ctrl },
+	{ "extra-on-following-slot", "extra_info flag on a non-first slot",
+	  EXPECT_SURVIVE, extra_on_following_slot },
+	{ "req-prod-overflow", "req_prod two rings ahead of the consumer",
+	  EXPECT_DISABLE, req_prod_overflow },
+	{ "req-prod-backwards", "req_prod moved back by 5",
+	  EXPECT_DISABLE, req_prod_backwards },
+	{ "rsp-scribble", "guest writes rsp_prod, rsp_event and req_event",
+	  EXPECT_SURVIVE, rsp_scribble },
+	{ "bad-gref", "grant reference that does not exist",
+	  EXPECT_ERROR, bad_gref },
+	{ "gref-other-domain", "grant made to another domain",
+	  EXPECT_ERROR, gref_of_other_domain },
+	{ "revoke-while-queued", "grant ended while the packet is in dom0",
+	  EXPECT_SURVIVE, revoke_while_queued },
+	{ "duplicate-ids", "two requests in flight with the same id",
+	  EXPECT_SURVIVE, duplicate_ids },
+	{ "rx-starve", "no receive buffers posted while dom0 sends",
+	  EXPECT_SURVIVE, rx_starve },
+	{ "rx-garbage-grefs", "receive buffers with bogus grant references",
+	  EXPECT_SURVIVE, rx_garbage_grefs },
+	{ "evtchn-storm", "event channel notified in a tight loop",
+	  EXPECT_SURVIVE, evtchn_storm },
+	{ "state-flap", "frontend state flapping Initialising/Connected/Closing",
+	  EXPECT_SURVIVE, state_flap },
+	{ "closing-without-closed", "frontend goes Closing and never Closed",
+	  EXPECT_SURVIVE, closing_without_closed },
+	{ "ring-ref-change", "ring references rewritten while Connected",
+	  EXPECT_SURVIVE, ring_ref_change },
+	{ "absurd-queues", "multi-queue-num-queues = 1000000",
+	  EXPECT_SURVIVE, absurd_queues },
+	{ "killed-mid-flight", "frontend process killed with requests in flight",
+	  EXPECT_SURVIVE, killed_mid_flight },
+};
+
+void front_list_cases(void)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		printf("%-30s %-15s %s\n", cases[i].name,
+		       expect_names[cases[i].expect], cases[i].what);
+}
+
+/* Sends one good packet and reports whether the backend still answers. */
+static bool still_serving(struct front *f)
+{
+	netif_tx_request_t r = tx_req(f, 60, 0, 0);
+	unsigned long ok = f->tx_ok;
+
+	front_put_tx(f, &r);
+	front_push_tx(f);
+	front_collect_tx(f, f->tx_requests, 3000);
+	return f->tx_ok > ok;
+}
+
+/**
+ * front_run_case() - run one case of the catalogue and judge the guest side
+ * @f: connected frontend
+ * @name: case name (see front_list_cases())
+ * @seconds: duration for the timed cases
+ *
+ * Return: 0 if the backend did what the case expects, 1 if not, -1 if the
+ * case could not run.
+ */
+int front_run_case(struct front *f, const char *name, unsigned int seconds)
+{
+	const struct hostile_case *c = NULL;
+	unsigned long errors;
+	bool serving;
+	int ok;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (strcmp(cases[i].name, name) == 0)
+			c = &cases[i];
+	if (!c) {
+		fprintf(stderr, "znbfront: no case '%s' (list them with 'cases')\n", name);
+		return -1;
+	}
+	errors = f->tx_error;
+	if (c->run(f, seconds) < 0)
+		return -1;
+	front_push_tx(f);
+	front_collect_tx(f, f->tx_requests, 3000);
+	serving = still_serving(f);
+
+	switch (c->expect) {
+	case EXPECT_ERROR:
+		ok = f->tx_error > errors && serving;
+		break;
+	case EXPECT_DISABLE:
+		ok = !serving;
+		break;
+	default:
+		ok = 1;
+		break;
+	}
+	printf("case %s: expect %s; saw %lu error responses, %lu bad ids, backend %s -> %s\n",
+	       c->name, expect_names[c->expect], f->tx_error - errors, f->tx_bad_id,
+	       serving ? "still serving" : "stopped serving", ok ? "as expected" : "UNEXPECTED");
+	return ok ? 0 : 1;
+}
+
+static uint32_t rnd(uint32_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 17;
+	*state ^= *state << 5;
+	return *state;
+}
+
+/**
+ * front_fuzz() - send seeded random mutations of valid packets
+ * @f: connected frontend
+ * @seed: PRNG seed, printed so a failure can be replayed
+ * @seconds: how long to run
+ *
+ * Reconnects whenever the backend disables the vif, so one run explores
+ * many fatal paths.
+ *
+ * Return: 0 when the time is up, -1 if the backend could not be reconnected.
+ */
+int front_fuzz(struct front *f, unsigned int seed, unsigned int seconds)
+{
+	uint32_t st = seed ? seed : 1;
+	time_t end = time(NULL) + seconds;
+	unsigned long packets = 0, reconnects = 0;
+
+	printf("fuzz: seed %u, %u s\n", seed, seconds);
+	while (time(NULL) < end) {
+		unsigned int slots = 1 + rnd(&st) % 22;
+		uint16_t total = (uint16_t)(60 + rnd(&st) % 9000);
+		bool gso = rnd(&st) % 4 == 0;
+
+		for (unsigned int i = 0; i < slots; i++) {
+			uint16_t flags = i + 1 < slots ? NETTXF_more_data : 0;
+			netif_tx_request_t r;
+
+			if (i == 0 && gso)
+				flags |= NETTXF_extra_info;
+			r = tx_req(f, i == 0 ? total : (uint16_t)(1 + total / slots), 0, flags);
+			switch (rnd(&st) % 16) {
+			case 0: r.size = (uint16_t)rnd(&st); break;
+			case 1: r.offset = (uint16_t)(rnd(&st) % 4200); break;
+			case 2: r.flags ^= (uint16_t)(1u << (rnd(&st) % 4)); break;
+			case 3: r.gref = rnd(&st); break;
+			default: break;
+			}
+			front_put_tx(f, &r);
+			if (i == 0 && (r.flags & NETTXF_extra_info)) {
+				struct netif_extra_info e = {
+					.type = (uint8_t)(rnd(&st) % 8 ? XEN_NETIF_EXTRA_TYPE_GSO
+								      : rnd(&st) % 8),
+					.flags = (uint8_t)(rnd(&st) % 8 == 0),
+				};
+
+				e.u.gso.size = (uint16_t)(rnd(&st) % 16 ? 1448 : 0);
+				e.u.gso.type = (uint8_t)(rnd(&st) % 16 ? 1 : rnd(&st) % 4);
+				front_put_extra(f, &e);
+			}
+		}
+		front_push_tx(f);
+		packets++;
+		if (front_collect_tx(f, f->tx_requests, 500) == 0)
+			continue;
+		if (still_serving(f))
+			continue;
+		reconnects++;
+		front_disconnect(f);
+		front_close(f);
+		if (front_open(f, f->handle) || front_connect(f)) {
+			fprintf(stderr, "fuzz: seed %u: reconnect failed after %lu packets\n",
+				seed, packets);
+			return -1;
+		}
+	}
+	printf("fuzz: seed %u: %lu packets, %lu reconnects after a disable\n",
+	       seed, packets, reconnects);
+	return 0;
+}

@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * znbfront: xenstore handshake, rings and the traffic primitives.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "front.h"
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static char *xs_get(struct front *f, const char *path)
+{
+	unsigned int len;
+
+	return xs_read(f->xs, XBT_NULL, path, &len);
+}
+
+static int xs_get_uint(struct front *f, const char *path, unsigned int *out)
+{
+	char *v = xs_get(f, path);
+	char *end;
+
+	if (!v)
+		return -1;
+	*out = (unsigned int)strtoul(v, &end, 10);
+	free(v);
+	return 0;
+}
+
+/**
+ * front_write() - write one key under this vif's frontend directory
+ * @f: frontend
+ * @key: key relative to device/vif/<handle>
+ * @fmt: printf format of the value
+ *
+ * Return: 0, or -1 if xenstore refused.
+ */
+int front_write(struct front *f, const char *key, const char *fmt, ...)
+{
+	char path[256], value[128];
+	va_list ap;
+
+	snprintf(path, sizeof(path), "%s/%s", f->dev_path, key);
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	if (!xs_write(f->xs, XBT_NULL, path, value, strlen(value))) {
+		fprintf(stderr, "znbfront: xenstore write %s=%s failed: %s\n",
+			path, value, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int front_set_state(struct front *f, enum front_state state)
+{
+	return front_write(f, "state", "%d", state);
+}
+
+int front_backend_state(struct front *f)
+{
+	char path[192];
+	unsigned int state;
+
+	snprintf(path, sizeof(path), "%s/state", f->backend_path);
+	return xs_get_uint(f, path, &state) ? -1 : (int)state;
+}
+
+/* Waits until the backend reaches @state (or passes it, for >= waits). */
+int front_wait_backend_state(struct front *f, int state, int timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	int s;
+
+	while ((s = front_backend_state(f)) != state) {
+		if (now_ms() > deadline)
+			return -1;
+		usleep(20000);
+	}
+	return 0;
+}
+
+int front_open(struct front *f, unsigned int handle)
+{
+	char path[192], *v;
+	unsigned int m[6];
+
+	memset(f, 0, sizeof(*f));
+	f->handle = handle;
+	f->xs = xs_open(0);
+	if (!f->xs) {
+		perror("znbfront: xs_open (is /dev/xen/xenbus there?)");
+		return -1;
+	}
+	if (xs_get_uint(f, "domid", &f->domid)) {
+		fprintf(stderr, "znbfront: cannot read my domid from xenstore\n");
+		return -1;
+	}
+	snprintf(f->dev_path, sizeof(f->dev_path), "/local/domain/%u/device/vif/%u",
+		 f->domid, handle);
+	snprintf(path, sizeof(path), "%s/backend-id", f->dev_path);
+	if (xs_get_uint(f, path, &f->backend_id)) {
+		fprintf(stderr, "znbfront: no %s: attach a vif first (xl network-attach)\n",
+			path);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/backend", f->dev_path);
+	v = xs_get(f, path);
+	if (!v) {
+		fprintf(stderr, "znbfront: no %s\n", path);
+		return -1;
+	}
+	snprintf(f->backend_path, sizeof(f->backend_path), "%s", v);
+	free(v);
+	snprintf(path, sizeof(path), "%s/mac", f->dev_path);
+	v = xs_get(f, path);
+	if (v && sscanf(v, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4],
+			&m[5]) == 6)
+		for (int i = 0; i < 6; i++)
+			f->mac[i] = (uint8_t)m[i];
+	free(v);
+
+	f->gs = xengntshr_open(NULL, 0);
+	f->xce = xenevtchn_open(NULL, 0);
+	if (!f->gs || !f->xce) {
+		perror("znbfront: opening /dev/xen/gntalloc or /dev/xen/evtchn");
+		return -1;
+	}
+	return 0;
+}
+
+static void *share(struct front *f, int count, uint32_t *refs, int writable)
+{
+	void *p = xengntshr_share_pages(f->gs, f->backend_id, count, refs, writable);
+
+	if (!p)
+		fprintf(stderr, "znbfront: granting %d pages to dom%u failed: %s\n",
+			count, f->backend_id, strerror(errno));
+	return p;
+}
+
+/**
+ * front_connect() - do netfront's side of the handshake
+ * @f: frontend from front_open()
+ *
+ * Return: 0 once the backend is Connected, -1 otherwise.
+ */
+int front_connect(struct front *f)
+{
+	int port;
+
+	if (front_wait_backend_state(f, XB_INITWAIT, 10000)) {
+		fprintf(stderr, "znbfront: backend %s never reached InitWait (state %d)\n",
+			f->backend_path, front_backend_state(f));
+		return -1;
+	}
+	f->tx_sring = share(f, 1, &f->tx_ring_ref, 1);
+	f->rx_sring = share(f, 1, &f->rx_ring_ref, 1);
+	f->tx_pages = share(f, FRONT_TX_SIZE, f->tx_gref, 0);
+	f->rx_pages = share(f, FRONT_RX_SIZE, f->rx_gref, 1);
+	if (!f->tx_sring || !f->rx_sring || !f->tx_pages || !f->rx_pages)
+		return -1;
+	SHARED_RING_INIT(f->tx_sring);
+	FRONT_RING_INIT(&f->tx, f->tx_sring, FRONT_PAGE_SIZE);
+	SHARED_RING_INIT(f->rx_sring);
+	FRONT_RING_INIT(&f->rx, f->rx_sring, FRONT_PAGE_SIZE);
+
+	port = xenevtchn_bind_unbound_port(f->xce, f->backend_id);
+	if (port < 0) {
+		perror("znbfront: event channel");
+		return -1;
+	}
+	f->port = (evtchn_port_t)port;
+
+	if (front_write(f, "tx-ring-ref", "%u", f->tx_ring_ref) ||
+	    front_write(f, "rx-ring-ref", "%u", f->rx_ring_ref) ||
+	    front_write(f, "event-channel", "%u", f->port) ||
+	    front_write(f, "request-rx-copy", "1") ||
+	    front_write(f, "feature-rx-notify", "1") ||
+	    front_write(f, "feature-sg", "1") ||
+	    front_write(f, "feature-gso-tcpv4", "1") ||
+	    front_write(f, "feature-gso-tcpv6", "1") ||
+	    front_set_state(f, XB_CONNECTED))
+		return -1;
+	if (front_wait_backend_state(f, XB_CONNECTED, 15000)) {
+		fprintf(stderr, "znbfront: backend did not connect (state %d)\n",
+			front_backend_state(f));
+		return -1;
+	}
+	front_post_rx(f, FRONT_RX_SIZE, false);
+	return 0;
+}
+
+void front_disconnect(struct front *f)
+{
+	front_set_state(f, XB_CLOSING);
+	front_wait_backend_state(f, XB_CLOSING, 5000);
+	front_set_state(f, XB_CLOSED);
+	front_wait_backend_state(f, XB_CLOSED, 5000);
+}
+
+void front_close(struct front *f)
+{
+	if (f->tx_pages)
+		xengntshr_unshare(f->gs, f->tx_pages, FRONT_TX_SIZE);
+	if (f->rx_pages)
+		xengntshr_unshare(f->gs, f->rx_pages, FRONT_RX_SIZE);
+	if (f->tx_sring)
+		xengntshr_unshare(f->gs, f->tx_sring, 1);
+	if (f->rx_sring)
+		xengntshr_unshare(f->gs, f->rx_sring, 1);
+	if (f->xce)
+		xenevtchn_close(f->xce);
+	if (f->gs)
+		xengntshr_close(f->gs);
+	if (f->xs)
+		xs_close(f->xs);
+}
+
+/* A request id nobody is waiting on, and with it a TX page of our own. */
+uint16_t front_tx_id(struct front *f)
+{
+	static unsigned int cursor;
+
+	for (unsigned int i = 0; i < FRONT_TX_SIZE; i++) {
+		unsigned int id = (cursor + i) % FRONT_TX_SIZE;
+
+		if (!f->tx_in_flight[id]) {
+			cursor = id + 1;
+			return (uint16_t)id;
+		}
+	}
+	return (uint16_t)(cursor++ % FRONT_TX_SIZE);
+}
+
+void front_put_tx(struct front *f, const netif_tx_request_t *req)
+{
+	*RING_GET_REQUEST(&f->tx, f->tx.req_prod_pvt) = *req;
+	f->tx.req_prod_pvt++;
+	f->tx_requests++;
+	if (req->id < FRONT_TX_SIZE)
+		f->tx_in_flight[req->id] = true;
+}
+
+void front_put_extra(struct front *f, const struct netif_extra_info *extra)
+{
+	memcpy(RING_GET_REQUEST(&f->tx, f->tx.req_prod_pvt), extra, sizeof(*extra));
+	f->tx.req_prod_pvt++;
+	f->tx_requests++;
+}
+
+void front_push_tx(struct front *f)
+{
+	int notify;
+
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&f->tx, notify);
+	if (notify)
+		xenevtchn_notify(f->xce, f->port);
+}
+
+/* Waits for an event (or @ms), and re-arms the channel. */
+static void wait_event(struct front *f, int ms)
+{
+	struct pollfd p = { .fd = xenevtchn_fd(f->xce), .events = POLLIN };
+
+	if (poll(&p, 1, ms) > 0) {
+		int port = xenevtchn_pending(f->xce);
+
+		if (port >= 0)
+			xenevtchn_unmask(f->xce, (evtchn_port_t)port);
+	}
+}
+
+/**
+ * front_collect_tx() - consume TX responses until @want have arrived
+ * @f: frontend
+ * @want: total responses (since connect) to wait for
+ * @timeout_ms: give up after this long
+ *
+ * Checks what Linux netfront checks: every non-NULL response names an id
+ * that is in flight, and is its only response.
+ *
+ * Return: 0 if @want responses arrived, -1 on timeout.
+ */
+int front_collect_tx(struct front *f, unsigned long want, int timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+
+	for (;;) {
+		RING_IDX prod = f->tx.sring->rsp_prod;
+		int more;
+
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		for (; f->tx.rsp_cons != prod; f->tx.rsp_cons++) {
+			netif_tx_response_t *rsp = RING_GET_RESPONSE(&f->tx, f->tx.rsp_cons);
+
+			f->tx_responses++;
+			if (rsp->status == NETIF_RSP_NULL) {
+				f->tx_null++;
+				continue;
+			}
+			if (rsp->id >= FRONT_TX_SIZE || !f->tx_in_flight[rsp->id]) {
+				f->tx_bad_id++;
+				if (f->verbose)
+					fprintf(stderr, "znbfront: response for id %u not in flight\n",
+						rsp->id);
+				continue;
+			}
+			f->tx_in_flight[rsp->id] = false;
+			if (rsp->status == NETIF_RSP_OKAY)
+				f->tx_ok++;
+			else
+				f->tx_error++;
+		}
+		if (f->tx_responses >= want)
+			return 0;
+		RING_FINAL_CHECK_FOR_RESPONSES(&f->tx, more);
+		if (more)
+			continue;
+		if (now_ms() > deadline)
+			return -1;
+		wait_event(f, 10);
+	}
+}
+
+static uint16_t ip_checksum(const uint8_t *hdr, size_t len)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(hdr[i] << 8 | hdr[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/**
+ * front_build_udp() - an Ethernet/IPv4/UDP frame that the sink can verify
+ * @f: frontend (source MAC)
+ * @buf: output
+ * @len: frame length wanted (at least 60)
+ * @dst_mac: destination MAC
+ * @src_ip: source address, network order
+ * @dst_ip: destination address, network order
+ * @port: UDP destination port
+ * @seq: sequence number, also seeds the payload pattern
+ *
+ * Return: the frame length.
+ */
+size_t front_build_udp(struct front *f, uint8_t *buf, size_t len,
+		       const uint8_t dst_mac[6], uint32_t src_ip, uint32_t dst_ip,
+		       uint16_t port, uint32_t seq)
+{
+	uint8_t *ip = buf + 14, *udp = ip + 20, *payload = udp + 8;
+	size_t payload_len;
+	uint16_t v;
+
+	if (len < 60)
+		len = 60;
+	payload_len = len - 42;
+	memcpy(buf, dst_mac, 6);
+	memcpy(buf + 6, f->mac, 6);
+	buf[12] = 0x08;
+	buf[13] = 0x00;
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	v = htons((uint16_t)(len - 14));
+	memcpy(ip + 2, &v, 2);
+	ip[8] = 64;
+	ip[9] = 17;
+	memcpy(ip + 12, &src_ip, 4);
+	memcpy(ip + 16, &dst_ip, 4);
+	v = htons(ip_checksum(ip, 20));
+	memcpy(ip + 10, &v, 2);
+	v = htons(40000);
+	memcpy(udp, &v, 2);
+	v = htons(port);
+	memcpy(udp + 2, &v, 2);
+	v = htons((uint16_t)(payload_len + 8));
+	memcpy(udp + 4, &v, 2);
+	memset(udp + 6, 0, 2);
+	memcpy(payload, "ZNBF", 4);
+	seq = htonl(seq);
+	memcpy(payload + 4, &seq, 4);
+	seq = ntohl(seq);
+	for (size_t i = 8; i < payload_len; i++)
+		payload[i] = (uint8_t)(seq + i);
+	return len;
+}
+
+/**
+ * front_send_frame() - put one well-formed packet on the TX ring
+ * @f: frontend
+ * @frame: packet bytes
+ * @len: packet length
+ * @slots: how many requests to spread it over (each at most a page)
+ *
+ * Return: 0, or -1 if the frame does not fit in @slots pages.
+ */
+int front_send_frame(struct front *f, const uint8_t *frame, size_t len,
+		     unsigned int slots)
+{
+	size_t chunk = (len + slots - 1) / slots, done = 0;
+
+	if (chunk > FRONT_PAGE_SIZE || slots == 0)
+		return -1;
+	for (unsigned int i = 0; i < slots && done < len; i++) {
+		size_t n = len - done < chunk ? len - done : chunk;
+		uint16_t id = front_tx_id(f);
+		netif_tx_request_t req = {
+			.gref = f->tx_gref[id],
+			.offset = 0,
+			.id = id,
+			.size = (uint16_t)(i == 0 ? len : n),
+			.flags = done + n < len ? NETTXF_more_data : 0,
+		};
+
+		memcpy(f->tx_pages + (size_t)id * FRONT_PAGE_SIZE, frame + done, n);
+		front_put_tx(f, &req);
+		done += n;
+	}
+	return 0;
+}
+
+/**
+ * front_post_rx() - offer receive buffers to the backend
+ * @f: frontend
+ * @count: buffers to post (the ring holds FRONT_RX_SIZE)
+ * @garbage_grefs: post grant references that do not exist
+ */
+void front_post_rx(struct front *f, unsigned int count, bool garbage_grefs)
+{
+	int notify;
+
+	for (unsigned int i = 0; i < count; i++) {
+		RING_IDX idx = f->rx.req_prod_pvt;
+		unsigned int id = idx % FRONT_RX_SIZE;
+		netif_rx_request_t *req;
+
+		if (idx - f->rx.rsp_cons >= FRONT_RX_SIZE)
+			break;
+		req = RING_GET_REQUEST(&f->rx, idx);
+		req->id = (uint16_t)id;
+		req->gref = garbage_grefs ? 0x7ffffff0u - id : f->rx_gref[id];
+		f->rx.req_prod_pvt++;
+	}
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&f->rx, notify);
+	if (notify)
+		xenevtchn_notify(f->xce, f->port);
+}
+
+/**
+ * front_collect_rx() - consume receive responses and re-post their buffers
+ * @f: frontend
+ * @timeout_ms: how long to keep collecting
+ *
+ * Return: packets received in this call.
+ */
+int front_collect_rx(struct front *f, int timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	unsigned long before = f->rx_packets;
+
+	while (now_ms() < deadline) {
+		RING_IDX prod = f->rx.sring->rsp_prod;
+		unsigned int consumed = 0;
+
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		for (; f->rx.rsp_cons != prod; f->rx.rsp_cons++, consumed++) {
+			netif_rx_response_t *rsp = RING_GET_RESPONSE(&f->rx, f->rx.rsp_cons);
+
+			if (rsp->status < 0) {
+				f->rx_errors++;
+				continue;
+			}
+			f->rx_bytes += (unsigned long)rsp->status;
+			if (rsp->flags & NETRXF_extra_info)
+				f->rx.rsp_cons++, consumed++;
+			if (!(rsp->flags & NETRXF_more_data))
+				f->rx_packets++;
+		}
+		if (consumed)
+			front_post_rx(f, consumed, false);
+		wait_event(f, 10);
+	}
+	return (int)(f->rx_packets - before);
+}
