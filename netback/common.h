@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * znetback: shared definitions of the xenbus, netdev, guest TX and guest RX
+ * parts of the module.
+ */
+#ifndef ZNB_COMMON_H
+#define ZNB_COMMON_H
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/interrupt.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
+#include <xen/grant_table.h>
+#include <xen/xenbus.h>
+#include <xen/interface/io/netif.h>
+
+#include "znb_pool.h"
+#include "znb_txreq.h"
+#include "compat.h"
+
+/* Bytes of the first TX slot grant-copied into the skb head. */
+#define ZNB_TX_HDR_LEN		128
+/* Grant copies one guest TX packet may need: header, plus overflow slots. */
+#define ZNB_TX_COPY_OPS		(2 * ZNB_TX_SLOTS_MAX + 2)
+/* Grant copies flushed to the hypervisor at once on the guest RX path. */
+#define ZNB_RX_COPY_OPS		64
+/* Packets the guest RX path handles in one NAPI round. */
+#define ZNB_RX_BATCH		64
+/* Ring requests one guest RX packet may use at most (data + GSO extra). */
+#define ZNB_RX_SLOTS_MAX	(XEN_NETIF_NR_SLOTS_MIN + 1)
+/* Delay before the dealloc context retries a page the stack still holds. */
+#define ZNB_DEALLOC_RETRY_MS	10
+
+/* Bits of znb_queue::eoi_pending: late EOIs owed per event channel. */
+#define ZNB_EOI_TX		0
+#define ZNB_EOI_RX		1
+
+/**
+ * struct znb_qstats - netback-level counters of one queue
+ * @rx_packets: packets received from the guest (guest TX)
+ * @rx_bytes: bytes received from the guest
+ * @tx_packets: packets delivered to the guest (guest RX)
+ * @tx_bytes: bytes delivered to the guest
+ * @tx_dropped: packets for the guest dropped (queue full, stall, error)
+ * @rx_dropped: guest packets dropped after validation (no memory, bad headers)
+ * @frag_overflow: guest packets with more slots than skb frags
+ * @csum_fixup: GSO packets from the guest without a partial checksum
+ */
+struct znb_qstats {
+	u64 rx_packets;
+	u64 rx_bytes;
+	u64 tx_packets;
+	u64 tx_bytes;
+	u64 tx_dropped;
+	u64 rx_dropped;
+	u64 frag_overflow;
+	u64 csum_fixup;
+};
+
+struct znb_vif;
+
+/**
+ * struct znb_queue - one TX/RX ring pair of a vif
+ * @vif: owning vif
+ * @id: queue number
+ * @live: rings, IRQs and NAPI are usable; cleared before they go away
+ * @napi: polls guest TX and feeds guest RX
+ * @napi_on: @napi is enabled
+ * @tx: guest TX back ring
+ * @rx: guest RX back ring
+ * @tx_irq: IRQ of the TX (or only) event channel
+ * @rx_irq: IRQ of the RX event channel (== @tx_irq when not split)
+ * @irq_lock: serialises notifications against IRQ teardown
+ * @eoi_pending: ZNB_EOI_* bits: late EOIs owed
+ * @tx_irq_name: name of the TX (or only) IRQ
+ * @rx_irq_name: name of the RX IRQ
+ * @txq: grant lifecycle core state (slot pool, packet contexts)
+ * @pages: dom0 pages guest grants are mapped on, one per slot
+ * @plan: scratch plan of the packet being gathered
+ * @tx_copy: scratch grant copies of the packet being built
+ * @tx_copy_slot: plan slot each entry of @tx_copy belongs to
+ * @tx_map: scratch grant maps of the packet being built
+ * @tx_map_page: page each entry of @tx_map goes to
+ * @tx_map_slot: plan slot each entry of @tx_map belongs to
+ * @dealloc_work: unmaps released slots and answers them
+ * @batch: scratch of @dealloc_work
+ * @unmap_ops: scratch of @dealloc_work
+ * @unmap_pages: scratch of @dealloc_work
+ * @unmap_status: scratch of @dealloc_work
+ * @rx_queue: packets waiting for guest RX buffers
+ * @rx_copy: scratch grant copies of the guest RX path
+ * @rx_stall_timer: fires when the guest posted no RX buffer for too long
+ * @rx_waiting: guest RX is waiting for the frontend to post buffers
+ * @rx_stall_fired: @rx_stall_timer expired while waiting
+ * @rx_stalled: the queue is stalled (carrier off, packets dropped)
+ * @rx_slots_needed: buffers the packet at the head of @rx_queue needs
+ * @stats: netback-level counters
+ */
+struct znb_queue {
+	struct znb_vif *vif;
+	unsigned int id;
+	bool live;
+	struct napi_struct napi;
+	bool napi_on;
+
+	struct xen_netif_tx_back_ring tx;
+	struct xen_netif_rx_back_ring rx;
+	int tx_irq;
+	int rx_irq;
+	spinlock_t irq_lock;
+	unsigned long eoi_pending;
+	char tx_irq_name[IFNAMSIZ + 16];
+	char rx_irq_name[IFNAMSIZ + 16];
+
+	struct znb_txq txq;
+	struct page *pages[ZNB_PENDING];
+	struct znb_tx_plan plan;
+	struct gnttab_copy tx_copy[ZNB_TX_COPY_OPS];
+	u8 tx_copy_slot[ZNB_TX_COPY_OPS];
+	struct gnttab_map_grant_ref tx_map[ZNB_TX_SLOTS_MAX];
+	struct page *tx_map_page[ZNB_TX_SLOTS_MAX];
+	u8 tx_map_slot[ZNB_TX_SLOTS_MAX];
+
+	struct delayed_work dealloc_work;
+	struct znb_unmap_batch batch;
+	struct gnttab_unmap_grant_ref unmap_ops[ZNB_UNMAP_BATCH];
+	struct page *unmap_pages[ZNB_UNMAP_BATCH];
+	s16 unmap_status[ZNB_UNMAP_BATCH];
+
+	struct sk_buff_head rx_queue;
+	struct gnttab_copy rx_copy[ZNB_RX_COPY_OPS];
+	struct timer_list rx_stall_timer;
+	bool rx_waiting;
+	bool rx_stall_fired;
+	bool rx_stalled;
+	unsigned int rx_slots_needed;
+
+	struct znb_qstats stats;
+};
+
+/**
+ * struct znb_vif - one virtual interface (netdev private data)
+ * @dev: the netdev vif<domid>.<handle>
+ * @xbdev: xenbus device of the backend
+ * @domid: frontend domain
+ * @handle: device handle (the <handle> in the name)
+ * @queues: connected queues, published under RTNL (NULL when disconnected)
+ * @nr_queues: entries in @queues
+ * @lim: limits for TX request validation
+ * @can_sg: frontend accepts multi-slot packets (feature-sg)
+ * @gso4: frontend accepts TCPv4 GSO packets
+ * @gso6: frontend accepts TCPv6 GSO packets
+ * @ip_csum: frontend accepts IPv4 packets with a partial checksum
+ * @ipv6_csum: frontend accepts IPv6 packets with a partial checksum
+ * @disabled: the frontend misbehaved; its rings are no longer read
+ * @stalled_queues: queues whose frontend posts no RX buffers
+ * @dbg: debugfs directory
+ * @base: core counters of queues already torn down
+ * @qbase: netback counters of queues already torn down
+ * @leaked_pages: pages deliberately leaked because a mapping never came back
+ */
+struct znb_vif {
+	struct net_device *dev;
+	struct xenbus_device *xbdev;
+	domid_t domid;
+	unsigned int handle;
+
+	struct znb_queue **queues;
+	unsigned int nr_queues;
+
+	struct znb_tx_limits lim;
+	bool can_sg;
+	bool gso4;
+	bool gso6;
+	bool ip_csum;
+	bool ipv6_csum;
+	atomic_t disabled;
+	atomic_t stalled_queues;
+
+	struct dentry *dbg;
+	struct znb_stats base;
+	struct znb_qstats qbase;
+	unsigned int leaked_pages;
+};
+
+/* main.c */
+extern unsigned int znb_max_queues;
+extern unsigned int znb_fatal_slots;
+extern unsigned int znb_rx_queue_len;
+extern unsigned int znb_rx_stall_timeout_ms;
+extern unsigned int znb_drain_timeout_ms;
+extern struct workqueue_struct *znb_wq;
+extern struct dentry *znb_debugfs_root;
+extern atomic_t znb_pages_mapped;
+
+/* interface.c */
+struct znb_vif *znb_vif_create(struct xenbus_device *xbdev, domid_t domid,
+			       unsigned int handle);
+void znb_vif_destroy(struct znb_vif *vif);
+int znb_vif_connect_queue(struct znb_vif *vif, struct znb_queue *q,
+			  grant_ref_t tx_ref, grant_ref_t rx_ref,
+			  evtchn_port_t tx_evtchn, evtchn_port_t rx_evtchn);
+struct znb_queue *znb_queue_alloc(struct znb_vif *vif, unsigned int id);
+void znb_queue_teardown(struct znb_vif *vif, struct znb_queue *q);
+void znb_vif_start(struct znb_vif *vif, struct znb_queue **queues,
+		   unsigned int nr);
+void znb_vif_stop(struct znb_vif *vif);
+void znb_vif_update_carrier(struct znb_vif *vif);
+void znb_vif_fatal(struct znb_vif *vif, const char *fmt, ...) __printf(2, 3);
+void znb_queue_notify(struct znb_queue *q, bool rx);
+void znb_queue_kick(struct znb_queue *q);
+void znb_queue_sum_stats(struct znb_vif *vif, struct znb_stats *st,
+			 struct znb_qstats *qs, u64 *oldest_ns);
+
+/* tx.c */
+int znb_tx_poll(struct znb_queue *q, int budget);
+void znb_tx_dealloc_work(struct work_struct *work);
+void znb_tx_kick_dealloc(struct znb_queue *q);
+bool znb_tx_has_work(struct znb_queue *q);
+
+/* rx.c */
+netdev_tx_t znb_start_xmit(struct sk_buff *skb, struct net_device *dev);
+bool znb_rx_poll(struct znb_queue *q);
+bool znb_rx_has_work(struct znb_queue *q);
+void znb_rx_stall_timer(struct timer_list *t);
+
+/* debugfs.c */
+void znb_debugfs_vif_add(struct znb_vif *vif);
+void znb_debugfs_vif_remove(struct znb_vif *vif);
+
+/* xenbus.c */
+int znb_xenbus_init(void);
+void znb_xenbus_exit(void);
+
+#endif /* ZNB_COMMON_H */

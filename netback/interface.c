@@ -1,0 +1,712 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vif netdev, its queues (rings, event channels, NAPI, dealloc work) and
+ * their orderly teardown.
+ *
+ * Teardown never frees a page, a slot or a packet context the stack may
+ * still reach: it waits for every mapped grant to come back through the
+ * zerocopy completion, logging while it waits, and if one never does it
+ * leaks the queue on purpose (and pins the module) instead of freeing it.
+ */
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/module.h>
+#include <linux/rtnetlink.h>
+#include <linux/vmalloc.h>
+#include <linux/delay.h>
+#include <xen/events.h>
+#include <xen/page.h>
+
+#include "common.h"
+
+/* Address of the vif itself: never used by the bridge as its own. */
+static const u8 znb_vif_mac[ETH_ALEN] = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+/* How often teardown reports a queue still waiting for mapped pages. */
+#define ZNB_DRAIN_LOG_MS	10000
+
+/**
+ * znb_queue_notify() - send an event to the frontend
+ * @q: queue
+ * @rx: on the RX event channel (else TX)
+ *
+ * Does nothing once the queue's event channels are going away.
+ */
+void znb_queue_notify(struct znb_queue *q, bool rx)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->irq_lock, flags);
+	if (q->live)
+		notify_remote_via_irq(rx ? q->rx_irq : q->tx_irq);
+	spin_unlock_irqrestore(&q->irq_lock, flags);
+}
+
+/**
+ * znb_queue_kick() - poll again if guest TX requests wait for free slots
+ * @q: queue
+ *
+ * Context: process (the dealloc work).
+ */
+void znb_queue_kick(struct znb_queue *q)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->irq_lock, flags);
+	if (q->live && RING_HAS_UNCONSUMED_REQUESTS(&q->tx)) {
+		spin_unlock_irqrestore(&q->irq_lock, flags);
+		local_bh_disable();
+		napi_schedule(&q->napi);
+		local_bh_enable();
+		return;
+	}
+	spin_unlock_irqrestore(&q->irq_lock, flags);
+}
+
+/* Sends the late EOIs owed, once the poll found nothing more to do. */
+static void znb_queue_eoi(struct znb_queue *q)
+{
+	if (!READ_ONCE(q->live))
+		return;
+	if (test_and_clear_bit(ZNB_EOI_TX, &q->eoi_pending))
+		xen_irq_lateeoi(q->tx_irq, 0);
+	if (test_and_clear_bit(ZNB_EOI_RX, &q->eoi_pending))
+		xen_irq_lateeoi(q->rx_irq, 0);
+}
+
+static int znb_poll(struct napi_struct *napi, int budget)
+{
+	struct znb_queue *q = container_of(napi, struct znb_queue, napi);
+	bool rx_more;
+	int done;
+
+	if (!budget)
+		return 0;
+	done = znb_tx_poll(q, budget);
+	rx_more = znb_rx_poll(q);
+	if (done >= budget || rx_more)
+		return budget;
+
+	if (napi_complete_done(napi, done)) {
+		if (znb_tx_has_work(q) || znb_rx_has_work(q))
+			napi_schedule(napi);
+		else
+			znb_queue_eoi(q);
+	}
+	return done;
+}
+
+/*
+ * Event channel handlers.  They run with the channel masked until the late
+ * EOI: an event with nothing to do is EOId at once as spurious (Xen then
+ * throttles a storming guest), real work is EOId when NAPI is done with it.
+ */
+static bool znb_irq_work(struct znb_queue *q, int irq, unsigned int bit,
+			 bool work)
+{
+	if (!work || atomic_read(&q->vif->disabled)) {
+		xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS);
+		return false;
+	}
+	set_bit(bit, &q->eoi_pending);
+	napi_schedule(&q->napi);
+	return true;
+}
+
+static irqreturn_t znb_irq_tx(int irq, void *data)
+{
+	struct znb_queue *q = data;
+
+	znb_irq_work(q, irq, ZNB_EOI_TX,
+		     RING_HAS_UNCONSUMED_REQUESTS(&q->tx));
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t znb_irq_rx(int irq, void *data)
+{
+	struct znb_queue *q = data;
+
+	znb_irq_work(q, irq, ZNB_EOI_RX,
+		     RING_HAS_UNCONSUMED_REQUESTS(&q->rx));
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t znb_irq_both(int irq, void *data)
+{
+	struct znb_queue *q = data;
+
+	znb_irq_work(q, irq, ZNB_EOI_TX,
+		     RING_HAS_UNCONSUMED_REQUESTS(&q->tx) ||
+		     RING_HAS_UNCONSUMED_REQUESTS(&q->rx));
+	return IRQ_HANDLED;
+}
+
+/**
+ * znb_queue_alloc() - allocate an unconnected queue
+ * @vif: owning vif
+ * @id: queue number
+ *
+ * Return: the queue, or NULL without memory or grant pages.
+ */
+struct znb_queue *znb_queue_alloc(struct znb_vif *vif, unsigned int id)
+{
+	struct znb_queue *q = vzalloc(sizeof(*q));
+
+	if (!q)
+		return NULL;
+	q->vif = vif;
+	q->id = id;
+	spin_lock_init(&q->irq_lock);
+	skb_queue_head_init(&q->rx_queue);
+	timer_setup(&q->rx_stall_timer, znb_rx_stall_timer, 0);
+	INIT_DELAYED_WORK(&q->dealloc_work, znb_tx_dealloc_work);
+	snprintf(q->tx_irq_name, sizeof(q->tx_irq_name), "%s-q%u",
+		 vif->dev->name, id);
+	if (gnttab_alloc_pages(ZNB_PENDING, q->pages)) {
+		netdev_err(vif->dev, "queue %u: cannot allocate %u grant pages\n",
+			   id, ZNB_PENDING);
+		vfree(q);
+		return NULL;
+	}
+	znb_txq_init(&q->txq, (void *const *)q->pages);
+	netif_napi_add(vif->dev, &q->napi, znb_poll);
+	return q;
+}
+
+/**
+ * znb_vif_connect_queue() - map a queue's rings and bind its event channels
+ * @vif: owning vif
+ * @q: queue from znb_queue_alloc()
+ * @tx_ref: grant of the TX ring
+ * @rx_ref: grant of the RX ring
+ * @tx_evtchn: TX (or only) event channel
+ * @rx_evtchn: RX event channel; equal to @tx_evtchn when not split
+ *
+ * On failure the queue is left for znb_queue_teardown() to undo.
+ *
+ * Return: 0 or a negative errno.
+ */
+int znb_vif_connect_queue(struct znb_vif *vif, struct znb_queue *q,
+			  grant_ref_t tx_ref, grant_ref_t rx_ref,
+			  evtchn_port_t tx_evtchn, evtchn_port_t rx_evtchn)
+{
+	struct xenbus_device *xbdev = vif->xbdev;
+	unsigned long flags;
+	void *addr;
+	int err;
+
+	err = xenbus_map_ring_valloc(xbdev, &tx_ref, 1, &addr);
+	if (err) {
+		netdev_err(vif->dev, "queue %u: cannot map the guest's TX ring (grant %u): %d\n",
+			   q->id, tx_ref, err);
+		return err;
+	}
+	BACK_RING_INIT(&q->tx, (struct xen_netif_tx_sring *)addr,
+		       XEN_PAGE_SIZE);
+
+	err = xenbus_map_ring_valloc(xbdev, &rx_ref, 1, &addr);
+	if (err) {
+		netdev_err(vif->dev, "queue %u: cannot map the guest's RX ring (grant %u): %d\n",
+			   q->id, rx_ref, err);
+		return err;
+	}
+	BACK_RING_INIT(&q->rx, (struct xen_netif_rx_sring *)addr,
+		       XEN_PAGE_SIZE);
+	znb_txq_set_ring(&q->txq, &q->tx);
+
+	/* NAPI first: an early event must find it schedulable. */
+	napi_enable(&q->napi);
+	q->napi_on = true;
+
+	if (tx_evtchn == rx_evtchn) {
+		err = bind_interdomain_evtchn_to_irqhandler_lateeoi(xbdev,
+				tx_evtchn, znb_irq_both, 0, q->tx_irq_name, q);
+		if (err < 0)
+			goto fail_irq;
+		q->tx_irq = err;
+		q->rx_irq = err;
+	} else {
+		snprintf(q->tx_irq_name, sizeof(q->tx_irq_name), "%s-q%u-tx",
+			 vif->dev->name, q->id);
+		snprintf(q->rx_irq_name, sizeof(q->rx_irq_name), "%s-q%u-rx",
+			 vif->dev->name, q->id);
+		err = bind_interdomain_evtchn_to_irqhandler_lateeoi(xbdev,
+				tx_evtchn, znb_irq_tx, 0, q->tx_irq_name, q);
+		if (err < 0)
+			goto fail_irq;
+		q->tx_irq = err;
+		err = bind_interdomain_evtchn_to_irqhandler_lateeoi(xbdev,
+				rx_evtchn, znb_irq_rx, 0, q->rx_irq_name, q);
+		if (err < 0)
+			goto fail_irq;
+		q->rx_irq = err;
+	}
+
+	spin_lock_irqsave(&q->irq_lock, flags);
+	q->live = true;
+	spin_unlock_irqrestore(&q->irq_lock, flags);
+
+	/* Pick up whatever the frontend queued before we listened. */
+	local_bh_disable();
+	napi_schedule(&q->napi);
+	local_bh_enable();
+	return 0;
+
+fail_irq:
+	netdev_err(vif->dev, "queue %u: cannot bind event channel %u/%u: %d\n",
+		   q->id, tx_evtchn, rx_evtchn, err);
+	return err;
+}
+
+static void znb_stats_add(struct znb_stats *sum, const struct znb_stats *st)
+{
+	sum->mapped_now += st->mapped_now;
+	sum->mapped_peak = max(sum->mapped_peak, st->mapped_peak);
+	sum->maps += st->maps;
+	sum->unmaps += st->unmaps;
+	sum->unmap_batches += st->unmap_batches;
+	sum->responses += st->responses;
+	sum->zc_sent += st->zc_sent;
+	sum->zc_success += st->zc_success;
+	sum->zc_fail += st->zc_fail;
+	sum->copy_outs += st->copy_outs;
+	sum->map_errors += st->map_errors;
+	sum->unmap_errors += st->unmap_errors;
+	sum->busy_deferrals += st->busy_deferrals;
+	sum->dropped += st->dropped;
+}
+
+static void znb_qstats_add(struct znb_qstats *sum, const struct znb_qstats *s)
+{
+	sum->rx_packets += s->rx_packets;
+	sum->rx_bytes += s->rx_bytes;
+	sum->tx_packets += s->tx_packets;
+	sum->tx_bytes += s->tx_bytes;
+	sum->tx_dropped += s->tx_dropped;
+	sum->rx_dropped += s->rx_dropped;
+	sum->frag_overflow += s->frag_overflow;
+	sum->csum_fixup += s->csum_fixup;
+}
+
+/* Waits for the queue's in-flight slots; false if they never came back. */
+static bool znb_queue_drain(struct znb_vif *vif, struct znb_queue *q)
+{
+	unsigned long start = jiffies;
+	unsigned long next_log = start + msecs_to_jiffies(ZNB_DRAIN_LOG_MS);
+	unsigned long end = start + msecs_to_jiffies(znb_drain_timeout_ms);
+
+	while (znb_txq_outstanding(&q->txq)) {
+		znb_tx_kick_dealloc(q);
+		if (time_after(jiffies, end))
+			return false;
+		if (time_after(jiffies, next_log)) {
+			netdev_warn(vif->dev, "queue %u: waiting for %u guest TX slots, %u pages still mapped, oldest mapping %llu ms\n",
+				    q->id, znb_txq_outstanding(&q->txq),
+				    READ_ONCE(q->txq.st.mapped_now),
+				    div_u64(znb_txq_oldest_age_ns(&q->txq,
+								  ktime_get_ns()),
+					    NSEC_PER_MSEC));
+			next_log += msecs_to_jiffies(ZNB_DRAIN_LOG_MS);
+		}
+		msleep(20);
+	}
+	return true;
+}
+
+/**
+ * znb_queue_teardown() - disconnect and free a queue
+ * @vif: owning vif
+ * @q: queue, connected or not (partly connected is fine)
+ *
+ * The queue must no longer be reachable from ndo_start_xmit().  Waits for
+ * all mapped grants to be unmapped; if that does not happen within
+ * drain_timeout_ms, the queue and its pages are leaked deliberately.
+ *
+ * Context: process, without RTNL.
+ */
+void znb_queue_teardown(struct znb_vif *vif, struct znb_queue *q)
+{
+	unsigned long flags;
+	bool drained;
+
+	if (q->napi_on)
+		napi_disable(&q->napi);
+	q->napi_on = false;
+	znb_timer_delete_sync(&q->rx_stall_timer);
+	skb_queue_purge(&q->rx_queue);
+	if (q->rx_stalled) {
+		q->rx_stalled = false;
+		atomic_dec(&vif->stalled_queues);
+	}
+
+	drained = znb_queue_drain(vif, q);
+
+	spin_lock_irqsave(&q->irq_lock, flags);
+	q->live = false;
+	spin_unlock_irqrestore(&q->irq_lock, flags);
+	if (q->rx_irq > 0 && q->rx_irq != q->tx_irq)
+		unbind_from_irqhandler(q->rx_irq, q);
+	if (q->tx_irq > 0)
+		unbind_from_irqhandler(q->tx_irq, q);
+	q->tx_irq = 0;
+	q->rx_irq = 0;
+
+	znb_txq_set_ring(&q->txq, NULL);
+	if (drained)
+		cancel_delayed_work_sync(&q->dealloc_work);
+	if (q->tx.sring)
+		xenbus_unmap_ring_vfree(vif->xbdev, q->tx.sring);
+	if (q->rx.sring)
+		xenbus_unmap_ring_vfree(vif->xbdev, q->rx.sring);
+	q->tx.sring = NULL;
+	q->rx.sring = NULL;
+	netif_napi_del(&q->napi);
+
+	rtnl_lock();
+	znb_stats_add(&vif->base, &q->txq.st);
+	vif->base.mapped_now = 0;
+	znb_qstats_add(&vif->qbase, &q->stats);
+	if (!drained)
+		vif->leaked_pages += READ_ONCE(q->txq.st.mapped_now);
+	rtnl_unlock();
+
+	if (!drained) {
+		netdev_crit(vif->dev, "queue %u: %u guest pages never came back from the network stack after %u ms; leaking them and the queue (%u slots), module pinned\n",
+			    q->id, READ_ONCE(q->txq.st.mapped_now),
+			    znb_drain_timeout_ms, znb_txq_outstanding(&q->txq));
+		__module_get(THIS_MODULE);
+		return;
+	}
+	gnttab_free_pages(ZNB_PENDING, q->pages);
+	vfree(q);
+}
+
+/**
+ * znb_vif_update_carrier() - carrier on iff connected, enabled, not stalled
+ * @vif: vif
+ */
+void znb_vif_update_carrier(struct znb_vif *vif)
+{
+	if (READ_ONCE(vif->queues) && !atomic_read(&vif->disabled) &&
+	    !atomic_read(&vif->stalled_queues))
+		netif_carrier_on(vif->dev);
+	else
+		netif_carrier_off(vif->dev);
+}
+
+/**
+ * znb_vif_start() - publish connected queues and start the netdev
+ * @vif: vif
+ * @queues: connected queues
+ * @nr: number of queues
+ *
+ * Context: RTNL held.
+ */
+void znb_vif_start(struct znb_vif *vif, struct znb_queue **queues,
+		   unsigned int nr)
+{
+	struct net_device *dev = vif->dev;
+
+	atomic_set(&vif->disabled, 0);
+	netif_set_real_num_tx_queues(dev, nr);
+	netif_set_real_num_rx_queues(dev, nr);
+	WRITE_ONCE(vif->nr_queues, nr);
+	WRITE_ONCE(vif->queues, queues);
+
+	if (!vif->can_sg && dev->mtu > ETH_DATA_LEN)
+		dev_set_mtu(dev, ETH_DATA_LEN);
+	netdev_update_features(dev);
+	if (netif_running(dev))
+		netif_tx_start_all_queues(dev);
+	znb_vif_update_carrier(vif);
+}
+
+/**
+ * znb_vif_stop() - stop the netdev and unpublish its queues
+ * @vif: vif
+ *
+ * Context: RTNL held.  Call synchronize_net() before tearing the queues down.
+ */
+void znb_vif_stop(struct znb_vif *vif)
+{
+	WRITE_ONCE(vif->queues, NULL);
+	netif_carrier_off(vif->dev);
+	netif_tx_disable(vif->dev);
+}
+
+/**
+ * znb_queue_sum_stats() - totals over all queues, past and present
+ * @vif: vif
+ * @st: core counters
+ * @qs: netback counters
+ * @oldest_ns: age of the oldest mapping held now
+ *
+ * Context: RTNL held.
+ */
+void znb_queue_sum_stats(struct znb_vif *vif, struct znb_stats *st,
+			 struct znb_qstats *qs, u64 *oldest_ns)
+{
+	u64 now = ktime_get_ns();
+	unsigned int i;
+
+	*st = vif->base;
+	st->mapped_now = vif->leaked_pages;
+	*qs = vif->qbase;
+	*oldest_ns = 0;
+	if (!vif->queues)
+		return;
+	for (i = 0; i < vif->nr_queues; i++) {
+		struct znb_queue *q = vif->queues[i];
+
+		znb_stats_add(st, &q->txq.st);
+		znb_qstats_add(qs, &q->stats);
+		*oldest_ns = max(*oldest_ns,
+				 znb_txq_oldest_age_ns(&q->txq, now));
+	}
+}
+
+static int znb_open(struct net_device *dev)
+{
+	struct znb_vif *vif = netdev_priv(dev);
+
+	if (vif->queues)
+		netif_tx_start_all_queues(dev);
+	return 0;
+}
+
+static int znb_stop(struct net_device *dev)
+{
+	netif_tx_stop_all_queues(dev);
+	return 0;
+}
+
+static int znb_change_mtu(struct net_device *dev, int mtu)
+{
+	struct znb_vif *vif = netdev_priv(dev);
+	int max = vif->can_sg ? 65535 - ETH_HLEN : ETH_DATA_LEN;
+
+	if (mtu > max)
+		return -EINVAL;
+	dev->mtu = mtu;
+	return 0;
+}
+
+static netdev_features_t znb_fix_features(struct net_device *dev,
+					  netdev_features_t features)
+{
+	struct znb_vif *vif = netdev_priv(dev);
+
+	if (!vif->can_sg)
+		features &= ~NETIF_F_SG;
+	if (!vif->gso4)
+		features &= ~NETIF_F_TSO;
+	if (!vif->gso6)
+		features &= ~NETIF_F_TSO6;
+	if (!vif->ip_csum)
+		features &= ~NETIF_F_IP_CSUM;
+	if (!vif->ipv6_csum)
+		features &= ~NETIF_F_IPV6_CSUM;
+	return features;
+}
+
+static void znb_get_stats64(struct net_device *dev,
+			    struct rtnl_link_stats64 *s)
+{
+	struct znb_vif *vif = netdev_priv(dev);
+	struct znb_queue **queues;
+	struct znb_qstats sum = vif->qbase;
+	unsigned int i, nr;
+
+	rcu_read_lock();
+	queues = READ_ONCE(vif->queues);
+	nr = READ_ONCE(vif->nr_queues);
+	for (i = 0; queues && i < nr; i++) {
+		znb_qstats_add(&sum, &queues[i]->stats);
+		s->rx_dropped += queues[i]->txq.st.dropped;
+	}
+	rcu_read_unlock();
+	s->rx_packets = sum.rx_packets;
+	s->rx_bytes = sum.rx_bytes;
+	s->rx_dropped += sum.rx_dropped + vif->base.dropped;
+	s->tx_packets = sum.tx_packets;
+	s->tx_bytes = sum.tx_bytes;
+	s->tx_dropped = sum.tx_dropped;
+}
+
+static const struct net_device_ops znb_netdev_ops = {
+	.ndo_open = znb_open,
+	.ndo_stop = znb_stop,
+	.ndo_start_xmit = znb_start_xmit,
+	.ndo_change_mtu = znb_change_mtu,
+	.ndo_fix_features = znb_fix_features,
+	.ndo_get_stats64 = znb_get_stats64,
+	.ndo_validate_addr = eth_validate_addr,
+};
+
+/* ethtool -S: mainline-compatible names first, then ours. */
+enum znb_ethtool_stat {
+	ZNB_ES_ZC_SENT,
+	ZNB_ES_ZC_SUCCESS,
+	ZNB_ES_ZC_FAIL,
+	ZNB_ES_FRAG_OVERFLOW,
+	ZNB_ES_CSUM_FIXUP,
+	ZNB_ES_MAPPED_NOW,
+	ZNB_ES_MAPPED_PEAK,
+	ZNB_ES_MAP_OPS,
+	ZNB_ES_UNMAP_OPS,
+	ZNB_ES_UNMAP_BATCHES,
+	ZNB_ES_COPY_OUTS,
+	ZNB_ES_TX_RESPONSES,
+	ZNB_ES_OLDEST_AGE,
+	ZNB_ES_BUSY_DEFERRALS,
+	ZNB_ES_MAP_ERRORS,
+	ZNB_ES_UNMAP_ERRORS,
+	ZNB_ES_TX_DROPPED_ERRORS,
+	ZNB_ES_COUNT
+};
+
+static const char znb_ethtool_names[ZNB_ES_COUNT][ETH_GSTRING_LEN] = {
+	[ZNB_ES_ZC_SENT] = "tx_zerocopy_sent",
+	[ZNB_ES_ZC_SUCCESS] = "tx_zerocopy_success",
+	[ZNB_ES_ZC_FAIL] = "tx_zerocopy_fail",
+	[ZNB_ES_FRAG_OVERFLOW] = "tx_frag_overflow",
+	[ZNB_ES_CSUM_FIXUP] = "rx_gso_checksum_fixup",
+	[ZNB_ES_MAPPED_NOW] = "pages_mapped_now",
+	[ZNB_ES_MAPPED_PEAK] = "pages_mapped_peak",
+	[ZNB_ES_MAP_OPS] = "map_ops",
+	[ZNB_ES_UNMAP_OPS] = "unmap_ops",
+	[ZNB_ES_UNMAP_BATCHES] = "unmap_batches",
+	[ZNB_ES_COPY_OUTS] = "copy_outs",
+	[ZNB_ES_TX_RESPONSES] = "tx_responses",
+	[ZNB_ES_OLDEST_AGE] = "oldest_mapping_age_ms",
+	[ZNB_ES_BUSY_DEFERRALS] = "busy_deferrals",
+	[ZNB_ES_MAP_ERRORS] = "map_errors",
+	[ZNB_ES_UNMAP_ERRORS] = "unmap_errors",
+	[ZNB_ES_TX_DROPPED_ERRORS] = "tx_dropped_errors",
+};
+
+static int znb_get_sset_count(struct net_device *dev, int sset)
+{
+	return sset == ETH_SS_STATS ? ZNB_ES_COUNT : -EOPNOTSUPP;
+}
+
+static void znb_get_strings(struct net_device *dev, u32 sset, u8 *data)
+{
+	if (sset == ETH_SS_STATS)
+		memcpy(data, znb_ethtool_names, sizeof(znb_ethtool_names));
+}
+
+static void znb_get_ethtool_stats(struct net_device *dev,
+				  struct ethtool_stats *es, u64 *data)
+{
+	struct znb_vif *vif = netdev_priv(dev);
+	struct znb_qstats qs;
+	struct znb_stats st;
+	u64 oldest;
+
+	znb_queue_sum_stats(vif, &st, &qs, &oldest);
+	data[ZNB_ES_ZC_SENT] = st.zc_sent;
+	data[ZNB_ES_ZC_SUCCESS] = st.zc_success;
+	data[ZNB_ES_ZC_FAIL] = st.zc_fail;
+	data[ZNB_ES_FRAG_OVERFLOW] = qs.frag_overflow;
+	data[ZNB_ES_CSUM_FIXUP] = qs.csum_fixup;
+	data[ZNB_ES_MAPPED_NOW] = st.mapped_now;
+	data[ZNB_ES_MAPPED_PEAK] = st.mapped_peak;
+	data[ZNB_ES_MAP_OPS] = st.maps;
+	data[ZNB_ES_UNMAP_OPS] = st.unmaps;
+	data[ZNB_ES_UNMAP_BATCHES] = st.unmap_batches;
+	data[ZNB_ES_COPY_OUTS] = st.copy_outs;
+	data[ZNB_ES_TX_RESPONSES] = st.responses;
+	data[ZNB_ES_OLDEST_AGE] = div_u64(oldest, NSEC_PER_MSEC);
+	data[ZNB_ES_BUSY_DEFERRALS] = st.busy_deferrals;
+	data[ZNB_ES_MAP_ERRORS] = st.map_errors;
+	data[ZNB_ES_UNMAP_ERRORS] = st.unmap_errors;
+	data[ZNB_ES_TX_DROPPED_ERRORS] = st.dropped;
+}
+
+static void znb_get_drvinfo(struct net_device *dev,
+			    struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+	strscpy(info->bus_info, dev_name(dev->dev.parent),
+		sizeof(info->bus_info));
+}
+
+static const struct ethtool_ops znb_ethtool_ops = {
+	.get_drvinfo = znb_get_drvinfo,
+	.get_link = ethtool_op_get_link,
+	.get_sset_count = znb_get_sset_count,
+	.get_strings = znb_get_strings,
+	.get_ethtool_stats = znb_get_ethtool_stats,
+};
+
+/**
+ * znb_vif_create() - create and register the netdev of a vif
+ * @xbdev: backend xenbus device
+ * @domid: frontend domain
+ * @handle: device handle
+ *
+ * Return: the vif or an ERR_PTR().
+ */
+struct znb_vif *znb_vif_create(struct xenbus_device *xbdev, domid_t domid,
+			       unsigned int handle)
+{
+	char name[IFNAMSIZ];
+	struct net_device *dev;
+	struct znb_vif *vif;
+	int err;
+
+	snprintf(name, sizeof(name), "vif%u.%u", domid, handle);
+	dev = alloc_netdev_mq(sizeof(*vif), name, NET_NAME_PREDICTABLE,
+			      ether_setup, znb_max_queues);
+	if (!dev)
+		return ERR_PTR(-ENOMEM);
+
+	vif = netdev_priv(dev);
+	vif->dev = dev;
+	vif->xbdev = xbdev;
+	vif->domid = domid;
+	vif->handle = handle;
+	vif->can_sg = true;
+	vif->gso4 = true;
+	vif->gso6 = true;
+	vif->ip_csum = true;
+	vif->ipv6_csum = true;
+	vif->lim.fatal_slots = znb_fatal_slots;
+	atomic_set(&vif->disabled, 0);
+	atomic_set(&vif->stalled_queues, 0);
+
+	SET_NETDEV_DEV(dev, &xbdev->dev);
+	dev->netdev_ops = &znb_netdev_ops;
+	dev->ethtool_ops = &znb_ethtool_ops;
+	dev->hw_features = NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM |
+			   NETIF_F_TSO | NETIF_F_TSO6;
+	dev->features = dev->hw_features | NETIF_F_RXCSUM;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = 65535 - ETH_HLEN;
+	eth_hw_addr_set(dev, znb_vif_mac);
+	netif_set_real_num_tx_queues(dev, 1);
+	netif_set_real_num_rx_queues(dev, 1);
+	netif_carrier_off(dev);
+
+	err = register_netdev(dev);
+	if (err) {
+		dev_err(&xbdev->dev, "cannot register netdev %s: %d\n",
+			name, err);
+		free_netdev(dev);
+		return ERR_PTR(err);
+	}
+	znb_debugfs_vif_add(vif);
+	return vif;
+}
+
+/**
+ * znb_vif_destroy() - unregister and free a disconnected vif
+ * @vif: vif without queues
+ */
+void znb_vif_destroy(struct znb_vif *vif)
+{
+	znb_debugfs_vif_remove(vif);
+	unregister_netdev(vif->dev);
+	free_netdev(vif->dev);
+}

@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest TX: packets the frontend puts on its TX ring.
+ *
+ * The first bytes of a packet (its headers) are grant-copied into the skb
+ * head; everything else stays in the guest's pages, which are grant-mapped
+ * and hung into the skb as frags.  The packet's zerocopy completion is shared
+ * by every clone and GSO segment the stack makes; when the last of them lets
+ * go, the grant core queues the slots to the dealloc work, which unmaps them
+ * in batches and only then answers the frontend.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <xen/page.h>
+#include <xen/events.h>
+
+#include "common.h"
+
+static void znb_zc_complete(struct sk_buff *skb, struct ubuf_info *uarg,
+			    bool zerocopy_success)
+{
+	struct znb_pkt *pkt = container_of(uarg, struct znb_pkt, zc);
+	struct znb_queue *q = container_of(pkt->q, struct znb_queue, txq);
+
+	if (znb_pkt_zc_put(pkt, zerocopy_success))
+		znb_tx_kick_dealloc(q);
+}
+
+static const struct znb_ubuf_ops znb_zc_ops = {
+	.complete = znb_zc_complete,
+};
+
+/**
+ * znb_tx_kick_dealloc() - run the dealloc work of a queue now
+ * @q: queue
+ *
+ * Safe in any context, including with interrupts disabled.
+ */
+void znb_tx_kick_dealloc(struct znb_queue *q)
+{
+	mod_delayed_work(znb_wq, &q->dealloc_work, 0);
+}
+
+/*
+ * Adds grant copies of @len bytes of the guest page behind @gref, from @goff,
+ * to @dst, split where @dst crosses a page.  Returns the new number of ops.
+ */
+static unsigned int znb_tx_add_copy(struct znb_queue *q, unsigned int n,
+				    unsigned int slot, grant_ref_t gref,
+				    unsigned int goff, u8 *dst,
+				    unsigned int len)
+{
+	while (len && n < ZNB_TX_COPY_OPS) {
+		unsigned int doff = xen_offset_in_page(dst);
+		unsigned int chunk = min_t(unsigned int, len,
+					   XEN_PAGE_SIZE - doff);
+		struct gnttab_copy *op = &q->tx_copy[n];
+
+		op->source.u.ref = gref;
+		op->source.domid = q->vif->domid;
+		op->source.offset = goff;
+		op->dest.u.gmfn = virt_to_gfn(dst);
+		op->dest.domid = DOMID_SELF;
+		op->dest.offset = doff;
+		op->len = chunk;
+		op->flags = GNTCOPY_source_gref;
+		op->status = GNTST_general_error;
+		q->tx_copy_slot[n++] = slot;
+		dst += chunk;
+		goff += chunk;
+		len -= chunk;
+	}
+	return n;
+}
+
+/* Checks and completes the metadata of a guest packet; false to drop it. */
+static bool znb_tx_finish_skb(struct znb_queue *q, struct sk_buff *skb,
+			      const struct znb_tx_plan *plan)
+{
+	struct net_device *dev = q->vif->dev;
+	bool recalc = false;
+
+	if (skb_headlen(skb) < ETH_HLEN && !pskb_may_pull(skb, ETH_HLEN))
+		return false;
+	skb->protocol = eth_type_trans(skb, dev);
+	skb_reset_network_header(skb);
+
+	if (plan->extras_present & BIT(XEN_NETIF_EXTRA_TYPE_GSO)) {
+		const struct xen_netif_extra_info *gso =
+			&plan->extra[XEN_NETIF_EXTRA_TYPE_GSO];
+
+		skb_shinfo(skb)->gso_size = gso->u.gso.size;
+		skb_shinfo(skb)->gso_type =
+			(gso->u.gso.type == XEN_NETIF_GSO_TYPE_TCPV4 ?
+			 SKB_GSO_TCPV4 : SKB_GSO_TCPV6) | SKB_GSO_DODGY;
+		skb_shinfo(skb)->gso_segs = 0;
+	}
+
+	if (plan->flags & XEN_NETTXF_csum_blank)
+		skb->ip_summed = CHECKSUM_PARTIAL;
+	else if (plan->flags & XEN_NETTXF_data_validated)
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+
+	if (skb_is_gso(skb) && skb->ip_summed != CHECKSUM_PARTIAL) {
+		/* Old frontends send GSO without asking for a checksum. */
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		recalc = true;
+		q->stats.csum_fixup++;
+	}
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL &&
+	    skb_checksum_setup(skb, recalc)) {
+		if (net_ratelimit())
+			netdev_warn(dev, "dropped a guest packet: checksum offload requested but no TCP/UDP header found\n");
+		return false;
+	}
+
+	if (skb_is_gso(skb)) {
+		bool v4 = skb_shinfo(skb)->gso_type & SKB_GSO_TCPV4;
+		__be16 proto = v4 ? htons(ETH_P_IP) : htons(ETH_P_IPV6);
+		unsigned int hdr;
+
+		if (skb->protocol != proto ||
+		    skb->csum_offset != offsetof(struct tcphdr, check) ||
+		    !pskb_may_pull(skb, skb_transport_offset(skb) +
+				   sizeof(struct tcphdr))) {
+			if (net_ratelimit())
+				netdev_warn(dev, "dropped a guest packet: GSO type does not match the packet's headers\n");
+			return false;
+		}
+		hdr = skb_tcp_all_headers(skb);
+		if (hdr >= skb->len) {
+			if (net_ratelimit())
+				netdev_warn(dev, "dropped a guest packet: GSO packet without payload\n");
+			return false;
+		}
+		skb_shinfo(skb)->gso_segs =
+			DIV_ROUND_UP(skb->len - hdr, skb_shinfo(skb)->gso_size);
+	}
+
+	skb_probe_transport_header(skb);
+	return true;
+}
+
+/* Copies what belongs in the head, maps the rest, sends the packet up. */
+static void znb_tx_build(struct znb_queue *q, const struct znb_tx_plan *plan)
+{
+	struct znb_vif *vif = q->vif;
+	struct znb_txq *txq = &q->txq;
+	unsigned int nr = plan->nr_slots;
+	unsigned int hdr, first_map, linear, nfrags, ncopy, nmap, i, j;
+	unsigned long copy_bad = 0;
+	u16 idx[ZNB_TX_SLOTS_MAX];
+	bool overflow = false;
+	struct sk_buff *skb;
+	u8 *data;
+	int pkt;
+
+	/*
+	 * Slots [0, first_map) go into the head: slot 0 only its first
+	 * @hdr bytes, unless there are more slots than frags; then whole
+	 * leading slots are copied until the rest fits.
+	 */
+	hdr = min_t(unsigned int, plan->slot[0].size, ZNB_TX_HDR_LEN);
+	nfrags = (plan->slot[0].size > hdr) + nr - 1;
+	first_map = 1;
+	linear = hdr;
+	if (nfrags > MAX_SKB_FRAGS) {
+		overflow = true;
+		first_map = nr - MAX_SKB_FRAGS;
+		linear = 0;
+		for (i = 0; i < first_map; i++)
+			linear += plan->slot[i].size;
+		q->stats.frag_overflow++;
+	}
+
+	skb = napi_alloc_skb(&q->napi, linear);
+	if (unlikely(!skb)) {
+		znb_tx_respond_drop(txq, plan);
+		q->stats.rx_dropped++;
+		return;
+	}
+	pkt = znb_pkt_start(txq, plan, idx);
+	if (unlikely(pkt < 0)) {
+		kfree_skb(skb);
+		znb_tx_respond_drop(txq, plan);
+		q->stats.rx_dropped++;
+		return;
+	}
+
+	ncopy = 0;
+	data = skb_put(skb, linear);
+	for (i = 0; i < first_map; i++) {
+		unsigned int len = (i == 0 && !overflow) ? hdr :
+				   plan->slot[i].size;
+
+		ncopy = znb_tx_add_copy(q, ncopy, i, plan->slot[i].gref,
+					plan->slot[i].offset, data, len);
+		data += len;
+	}
+
+	nmap = 0;
+	for (i = 0; i < nr; i++) {
+		unsigned int size = plan->slot[i].size;
+		struct page *page;
+
+		if (i < first_map) {
+			if (i != 0 || overflow || size <= hdr)
+				continue;
+			size -= hdr;
+		}
+		if (!size)	/* never a zero-size frag */
+			continue;
+		page = txq->slot[idx[i]].page;
+		gnttab_set_map_op(&q->tx_map[nmap],
+				  (unsigned long)pfn_to_kaddr(page_to_pfn(page)),
+				  GNTMAP_host_map | GNTMAP_readonly,
+				  plan->slot[i].gref, vif->domid);
+		q->tx_map[nmap].status = GNTST_general_error;
+		q->tx_map_page[nmap] = page;
+		q->tx_map_slot[nmap] = i;
+		nmap++;
+	}
+
+	if (ncopy)
+		gnttab_batch_copy(q->tx_copy, ncopy);
+	if (nmap && gnttab_map_refs(q->tx_map, NULL, q->tx_map_page, nmap) &&
+	    net_ratelimit())
+		netdev_err(vif->dev, "grant map hypercall failed\n");
+
+	for (j = 0; j < ncopy; j++) {
+		if (q->tx_copy[j].status == GNTST_okay)
+			continue;
+		if (net_ratelimit())
+			netdev_warn(vif->dev, "guest TX grant %u cannot be copied (status %d)\n",
+				    plan->slot[q->tx_copy_slot[j]].gref,
+				    q->tx_copy[j].status);
+		__set_bit(q->tx_copy_slot[j], &copy_bad);
+	}
+	for (i = 0; i < nr; i++)
+		if (i < first_map || !plan->slot[i].size)
+			znb_slot_copied(txq, idx[i], !test_bit(i, &copy_bad));
+	for (j = 0; j < nmap; j++) {
+		struct gnttab_map_grant_ref *op = &q->tx_map[j];
+		unsigned int s = q->tx_map_slot[j];
+
+		if (op->status == GNTST_okay) {
+			znb_slot_mapped(txq, idx[s], op->handle);
+			atomic_inc(&znb_pages_mapped);
+			continue;
+		}
+		if (net_ratelimit())
+			netdev_warn(vif->dev, "guest TX grant %u cannot be mapped (status %d)\n",
+				    plan->slot[s].gref, op->status);
+		znb_slot_copied(txq, idx[s], false);
+	}
+
+	if (znb_pkt_failed(txq, pkt)) {
+		kfree_skb(skb);
+		if (znb_pkt_release(txq, pkt))
+			znb_tx_kick_dealloc(q);
+		return;
+	}
+
+	for (j = 0; j < nmap; j++) {
+		unsigned int s = q->tx_map_slot[j];
+		unsigned int off = plan->slot[s].offset;
+		unsigned int size = plan->slot[s].size;
+		struct page *page = q->tx_map_page[j];
+
+		if (s == 0) {
+			off += hdr;
+			size -= hdr;
+		}
+		/* The stack puts one reference per frag; ours stays. */
+		get_page(page);
+		skb_add_rx_frag(skb, j, page, off, size, size);
+	}
+
+	if (nmap) {
+		struct znb_pkt *p = &txq->pkt[pkt];
+
+		znb_ubuf_set_ops(&p->zc, &znb_zc_ops);
+		p->zc.flags = SKBFL_ZEROCOPY_FRAG | SKBFL_DONT_ORPHAN;
+		znb_pkt_arm(txq, pkt);
+		skb_zcopy_init(skb, &p->zc);
+	} else {
+		/* Everything was copied: answer right away. */
+		znb_pkt_release(txq, pkt);
+	}
+
+	if (!znb_tx_finish_skb(q, skb, plan)) {
+		kfree_skb(skb);
+		q->stats.rx_dropped++;
+		return;
+	}
+	q->stats.rx_packets++;
+	q->stats.rx_bytes += plan->pkt_len;
+	napi_gro_receive(&q->napi, skb);
+}
+
+static DEFINE_RATELIMIT_STATE(znb_fatal_rs, 5 * HZ, 10);
+
+/* The frontend broke the protocol: disable the vif, say what it did. */
+static void znb_tx_fatal(struct znb_queue *q, RING_IDX prod)
+{
+	struct znb_vif *vif = q->vif;
+	const struct znb_tx_plan *plan = &q->plan;
+	const char *what = znb_tx_error_str(plan->err);
+
+	if (atomic_xchg(&vif->disabled, 1))
+		return;
+	netif_carrier_off(vif->dev);
+	if (!__ratelimit(&znb_fatal_rs))
+		return;
+
+	switch (plan->err) {
+	case ZNB_TXE_TOO_MANY_SLOTS:
+		netdev_err(vif->dev, "guest disabled: %s (%u > %u) on queue %u\n",
+			   what, plan->nr_slots + 1, vif->lim.fatal_slots,
+			   q->id);
+		break;
+	case ZNB_TXE_PROD_OVERFLOW:
+	case ZNB_TXE_TRUNCATED:
+		netdev_err(vif->dev, "guest disabled: %s (req_prod %u, req_cons %u) on queue %u\n",
+			   what, prod, q->tx.req_cons, q->id);
+		break;
+	default:
+		netdev_err(vif->dev, "guest disabled: %s on queue %u\n",
+			   what, q->id);
+		break;
+	}
+}
+
+/**
+ * znb_tx_has_work() - may the NAPI poll consume more guest TX requests?
+ * @q: queue
+ *
+ * Also re-arms the frontend's notification (req_event) when there is none.
+ *
+ * Return: true if requests are pending and slots are free for them.
+ */
+bool znb_tx_has_work(struct znb_queue *q)
+{
+	int more;
+
+	if (atomic_read(&q->vif->disabled) ||
+	    znb_txq_free_slots(&q->txq) < ZNB_TX_SLOTS_MAX)
+		return false;
+	RING_FINAL_CHECK_FOR_REQUESTS(&q->tx, more);
+	return more;
+}
+
+/**
+ * znb_tx_poll() - consume guest TX requests
+ * @q: queue
+ * @budget: packets allowed
+ *
+ * Context: NAPI.
+ * Return: packets consumed (sent up or dropped).
+ */
+int znb_tx_poll(struct znb_queue *q, int budget)
+{
+	struct znb_vif *vif = q->vif;
+	int done = 0;
+
+	while (done < budget) {
+		enum znb_tx_verdict v;
+		RING_IDX prod;
+
+		if (atomic_read(&vif->disabled))
+			break;
+		/* A packet may take up to ZNB_TX_SLOTS_MAX slots. */
+		if (znb_txq_free_slots(&q->txq) < ZNB_TX_SLOTS_MAX)
+			break;
+		prod = READ_ONCE(q->tx.sring->req_prod);
+		virt_rmb();
+		v = znb_tx_gather(&q->tx, prod, &vif->lim, &q->plan);
+		if (v == ZNB_TX_EMPTY)
+			break;
+		if (v == ZNB_TX_FATAL) {
+			znb_tx_fatal(q, prod);
+			break;
+		}
+		done++;
+		if (v == ZNB_TX_DROP) {
+			znb_tx_respond_drop(&q->txq, &q->plan);
+			if (net_ratelimit())
+				netdev_warn(vif->dev, "dropped a guest packet: %s\n",
+					    znb_tx_error_str(q->plan.err));
+			continue;
+		}
+		znb_tx_build(q, &q->plan);
+	}
+
+	if (znb_txq_push_responses(&q->txq))
+		znb_queue_notify(q, false);
+	return done;
+}
+
+/**
+ * znb_tx_dealloc_work() - unmap released slots and answer them
+ * @work: the queue's dealloc_work
+ *
+ * Collects up to ZNB_UNMAP_BATCH released grants per hypercall.  Slots whose
+ * page the stack still references are retried a little later.
+ */
+void znb_tx_dealloc_work(struct work_struct *work)
+{
+	struct znb_queue *q = container_of(to_delayed_work(work),
+					   struct znb_queue, dealloc_work);
+	struct znb_unmap_batch *b = &q->batch;
+	bool freed = false;
+	unsigned int n, i;
+
+	while ((n = znb_dealloc_collect(&q->txq, b)) != 0) {
+		unsigned int ok = 0;
+
+		for (i = 0; i < n; i++) {
+			struct page *page = b->page[i];
+
+			gnttab_set_unmap_op(&q->unmap_ops[i],
+					    (unsigned long)pfn_to_kaddr(page_to_pfn(page)),
+					    GNTMAP_host_map, b->handle[i]);
+			q->unmap_ops[i].status = GNTST_general_error;
+			q->unmap_pages[i] = page;
+		}
+		if (gnttab_unmap_refs(q->unmap_ops, NULL, q->unmap_pages, n))
+			pr_err_ratelimited("%s: grant unmap hypercall failed\n",
+					   q->tx_irq_name);
+		for (i = 0; i < n; i++) {
+			q->unmap_status[i] = q->unmap_ops[i].status;
+			if (q->unmap_status[i] == GNTST_okay) {
+				ok++;
+				continue;
+			}
+			pr_err_ratelimited("%s: unmap of slot %u failed (status %d): page leaked, slot never reused\n",
+					   q->tx_irq_name, b->idx[i],
+					   q->unmap_status[i]);
+		}
+		atomic_sub(ok, &znb_pages_mapped);
+		znb_dealloc_finish(&q->txq, b, q->unmap_status);
+		freed = true;
+	}
+
+	if (freed) {
+		if (znb_txq_push_responses(&q->txq))
+			znb_queue_notify(q, false);
+		znb_queue_kick(q);
+	}
+	if (znb_dealloc_pending(&q->txq))
+		queue_delayed_work(znb_wq, &q->dealloc_work,
+				   msecs_to_jiffies(ZNB_DEALLOC_RETRY_MS));
+}

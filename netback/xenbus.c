@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xenbus side of a vif: feature advertisement, the backend state machine,
+ * the hotplug handshake and reading what the frontend negotiated.
+ *
+ * The state machine: probe creates the netdev and goes to InitWait.  The
+ * toolstack's hotplug script then attaches the netdev and writes
+ * hotplug-status = connected; the frontend publishes its rings and goes to
+ * Connected.  Once both happened we map the rings and go to Connected.  A
+ * frontend that closes, disappears or restarts takes us back through
+ * Closing/Closed (and to InitWait again if it restarts).
+ */
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+
+#include "common.h"
+
+/**
+ * struct znb_backend - xenbus driver data of one vif
+ * @dev: the backend xenbus device
+ * @vif: its vif (netdev)
+ * @lock: serialises state changes, watch callbacks and removal
+ * @hotplug_watch: watch on our hotplug-status node
+ * @have_watch: @hotplug_watch is registered
+ * @hotplug_ok: the hotplug script reported "connected"
+ * @frontend_state: last state seen at the frontend
+ * @connected: rings mapped and queues running
+ */
+struct znb_backend {
+	struct xenbus_device *dev;
+	struct znb_vif *vif;
+	struct mutex lock;
+	struct xenbus_watch hotplug_watch;
+	bool have_watch;
+	bool hotplug_ok;
+	enum xenbus_state frontend_state;
+	bool connected;
+};
+
+static int znb_write_features(struct xenbus_device *dev)
+{
+	static const char *const on[] = {
+		"feature-sg", "feature-gso-tcpv4", "feature-gso-tcpv6",
+		"feature-ipv6-csum-offload", "feature-rx-copy",
+		"feature-split-event-channels",
+	};
+	struct xenbus_transaction xbt;
+	const char *what = "transaction";
+	unsigned int i;
+	int err;
+
+again:
+	err = xenbus_transaction_start(&xbt);
+	if (err)
+		goto fail;
+	for (i = 0; i < ARRAY_SIZE(on); i++) {
+		what = on[i];
+		err = xenbus_printf(xbt, dev->nodename, on[i], "%d", 1);
+		if (err)
+			goto abort;
+	}
+	what = "feature-rx-flip";
+	err = xenbus_printf(xbt, dev->nodename, what, "%d", 0);
+	if (err)
+		goto abort;
+	what = "multi-queue-max-queues";
+	err = xenbus_printf(xbt, dev->nodename, what, "%u", znb_max_queues);
+	if (err)
+		goto abort;
+	err = xenbus_transaction_end(xbt, 0);
+	if (err == -EAGAIN)
+		goto again;
+	if (err)
+		goto fail;
+	return 0;
+
+abort:
+	xenbus_transaction_end(xbt, 1);
+fail:
+	xenbus_dev_fatal(dev, err, "writing %s", what);
+	return err;
+}
+
+/* Reads the rings and event channels of queue @i and connects it. */
+static int znb_connect_queue(struct znb_backend *be, struct znb_queue *q,
+			     unsigned int nr)
+{
+	struct xenbus_device *dev = be->dev;
+	unsigned int tx_ref, rx_ref, tx_evt, rx_evt;
+	char *path;
+	int err = -EINVAL;
+
+	if (nr == 1)
+		path = kstrdup(dev->otherend, GFP_KERNEL);
+	else
+		path = kasprintf(GFP_KERNEL, "%s/queue-%u", dev->otherend,
+				 q->id);
+	if (!path)
+		return -ENOMEM;
+
+	if (xenbus_scanf(XBT_NIL, path, "tx-ring-ref", "%u", &tx_ref) != 1 ||
+	    xenbus_scanf(XBT_NIL, path, "rx-ring-ref", "%u", &rx_ref) != 1) {
+		xenbus_dev_fatal(dev, err, "guest did not publish %s/tx-ring-ref and rx-ring-ref",
+				 path);
+		goto out;
+	}
+	if (xenbus_scanf(XBT_NIL, path, "event-channel-tx", "%u",
+			 &tx_evt) == 1 &&
+	    xenbus_scanf(XBT_NIL, path, "event-channel-rx", "%u",
+			 &rx_evt) == 1) {
+		if (tx_evt == rx_evt) {
+			xenbus_dev_fatal(dev, err, "guest published the same split event channel %u for TX and RX",
+					 tx_evt);
+			goto out;
+		}
+	} else if (xenbus_scanf(XBT_NIL, path, "event-channel", "%u",
+				&tx_evt) == 1) {
+		rx_evt = tx_evt;
+	} else {
+		xenbus_dev_fatal(dev, err, "guest did not publish %s/event-channel",
+				 path);
+		goto out;
+	}
+
+	err = znb_vif_connect_queue(be->vif, q, tx_ref, rx_ref, tx_evt, rx_evt);
+	if (err)
+		xenbus_dev_fatal(dev, err, "connecting queue %u", q->id);
+out:
+	kfree(path);
+	return err;
+}
+
+static void znb_disconnect(struct znb_backend *be)
+{
+	struct znb_vif *vif = be->vif;
+	struct znb_queue **queues;
+	unsigned int i, nr;
+
+	if (!be->connected)
+		return;
+	rtnl_lock();
+	queues = vif->queues;
+	nr = vif->nr_queues;
+	znb_vif_stop(vif);
+	rtnl_unlock();
+	synchronize_net();
+
+	for (i = 0; i < nr; i++)
+		znb_queue_teardown(vif, queues[i]);
+	kfree(queues);
+	be->connected = false;
+	netdev_info(vif->dev, "disconnected from the guest\n");
+}
+
+static int znb_connect(struct znb_backend *be)
+{
+	struct xenbus_device *dev = be->dev;
+	struct znb_vif *vif = be->vif;
+	unsigned int nr, i, max;
+	struct znb_queue **queues;
+	int err;
+
+	max = min_t(unsigned int, znb_max_queues, vif->dev->num_tx_queues);
+	nr = xenbus_read_unsigned(dev->otherend, "multi-queue-num-queues", 1);
+	if (nr == 0 || nr > max) {
+		xenbus_dev_fatal(dev, -EINVAL, "guest asked for %u queues, at most %u are offered",
+				 nr, max);
+		return -EINVAL;
+	}
+	if (!xenbus_read_unsigned(dev->otherend, "request-rx-copy", 0)) {
+		xenbus_dev_fatal(dev, -EOPNOTSUPP, "guest does not support request-rx-copy (page flipping is not supported)");
+		return -EOPNOTSUPP;
+	}
+	if (!xenbus_read_unsigned(dev->otherend, "feature-rx-notify", 0))
+		netdev_warn(vif->dev, "guest does not advertise feature-rx-notify; it may stall\n");
+
+	vif->can_sg = !!xenbus_read_unsigned(dev->otherend, "feature-sg", 0);
+	vif->gso4 = !!xenbus_read_unsigned(dev->otherend,
+					   "feature-gso-tcpv4", 0);
+	vif->gso6 = !!xenbus_read_unsigned(dev->otherend,
+					   "feature-gso-tcpv6", 0);
+	vif->ip_csum = !xenbus_read_unsigned(dev->otherend,
+					     "feature-no-csum-offload", 0);
+	vif->ipv6_csum = !!xenbus_read_unsigned(dev->otherend,
+						"feature-ipv6-csum-offload", 0);
+	vif->lim.fatal_slots = znb_fatal_slots;
+	vif->lim.mcast_ctrl = false;
+
+	queues = kcalloc(nr, sizeof(*queues), GFP_KERNEL);
+	if (!queues)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		queues[i] = znb_queue_alloc(vif, i);
+		if (!queues[i]) {
+			err = -ENOMEM;
+			xenbus_dev_fatal(dev, err, "allocating queue %u", i);
+			goto fail;
+		}
+		err = znb_connect_queue(be, queues[i], nr);
+		if (err) {
+			i++;
+			goto fail;
+		}
+	}
+
+	rtnl_lock();
+	znb_vif_start(vif, queues, nr);
+	rtnl_unlock();
+	be->connected = true;
+	netdev_info(vif->dev, "connected to the guest: %u queue(s), sg %d, gso v4/v6 %d/%d, csum v4/v6 %d/%d\n",
+		    nr, vif->can_sg, vif->gso4, vif->gso6, vif->ip_csum,
+		    vif->ipv6_csum);
+	return 0;
+
+fail:
+	while (i--)
+		if (queues[i])
+			znb_queue_teardown(vif, queues[i]);
+	kfree(queues);
+	return err;
+}
+
+/* Goes to Connected once the frontend and the hotplug script are ready. */
+static void znb_try_connect(struct znb_backend *be)
+{
+	struct xenbus_device *dev = be->dev;
+
+	if (!be->hotplug_ok)
+		return;
+	if (be->frontend_state != XenbusStateConnected &&
+	    be->frontend_state != XenbusStateInitialised)
+		return;
+	if (dev->state == XenbusStateConnected)
+		return;
+	if (dev->state != XenbusStateInitWait)
+		return;
+	if (!be->connected && znb_connect(be))
+		return;
+	xenbus_switch_state(dev, XenbusStateConnected);
+}
+
+static void znb_hotplug_changed(struct xenbus_watch *watch, const char *path,
+				const char *token)
+{
+	struct znb_backend *be = container_of(watch, struct znb_backend,
+					      hotplug_watch);
+	unsigned int len;
+	char *val;
+
+	val = xenbus_read(XBT_NIL, be->dev->nodename, "hotplug-status", &len);
+	if (IS_ERR(val))
+		return;
+	mutex_lock(&be->lock);
+	if (len == strlen("connected") && !memcmp(val, "connected", len) &&
+	    !be->hotplug_ok) {
+		be->hotplug_ok = true;
+		znb_try_connect(be);
+	}
+	mutex_unlock(&be->lock);
+	kfree(val);
+}
+
+static void znb_switch_closed(struct xenbus_device *dev)
+{
+	if (dev->state == XenbusStateConnected)
+		xenbus_switch_state(dev, XenbusStateClosing);
+	if (dev->state != XenbusStateClosed)
+		xenbus_switch_state(dev, XenbusStateClosed);
+}
+
+static void znb_frontend_changed(struct xenbus_device *dev,
+				 enum xenbus_state state)
+{
+	struct znb_backend *be = dev_get_drvdata(&dev->dev);
+
+	mutex_lock(&be->lock);
+	be->frontend_state = state;
+	switch (state) {
+	case XenbusStateInitialising:
+		/* A frontend that (re)starts finds us waiting for it. */
+		if (dev->state == XenbusStateClosed) {
+			netdev_info(be->vif->dev, "guest frontend restarted\n");
+			xenbus_switch_state(dev, XenbusStateInitWait);
+		}
+		break;
+	case XenbusStateInitialised:
+	case XenbusStateConnected:
+		znb_try_connect(be);
+		break;
+	case XenbusStateClosing:
+		znb_disconnect(be);
+		if (dev->state != XenbusStateClosed)
+			xenbus_switch_state(dev, XenbusStateClosing);
+		break;
+	case XenbusStateClosed:
+		znb_disconnect(be);
+		znb_switch_closed(dev);
+		if (xenbus_dev_is_online(dev))
+			break;
+		fallthrough;
+	case XenbusStateUnknown:
+		/* Frontend gone and the toolstack took us offline. */
+		znb_disconnect(be);
+		znb_switch_closed(dev);
+		mutex_unlock(&be->lock);
+		device_unregister(&dev->dev);
+		return;
+	default:
+		break;
+	}
+	mutex_unlock(&be->lock);
+}
+
+static void znb_remove(struct xenbus_device *dev)
+{
+	struct znb_backend *be = dev_get_drvdata(&dev->dev);
+
+	if (!be)
+		return;
+	/* Not under be->lock: the watch callback takes it. */
+	if (be->have_watch) {
+		unregister_xenbus_watch(&be->hotplug_watch);
+		kfree(be->hotplug_watch.node);
+		be->have_watch = false;
+	}
+	mutex_lock(&be->lock);
+	znb_disconnect(be);
+	if (dev->state != XenbusStateClosed)
+		znb_switch_closed(dev);
+	xenbus_rm(XBT_NIL, dev->nodename, "hotplug-status");
+	if (be->vif)
+		znb_vif_destroy(be->vif);
+	be->vif = NULL;
+	mutex_unlock(&be->lock);
+	dev_set_drvdata(&dev->dev, NULL);
+	kfree(be);
+}
+
+static int znb_probe(struct xenbus_device *dev,
+		     const struct xenbus_device_id *id)
+{
+	struct znb_backend *be;
+	unsigned int handle;
+	int err;
+
+	be = kzalloc(sizeof(*be), GFP_KERNEL);
+	if (!be) {
+		xenbus_dev_fatal(dev, -ENOMEM, "allocating backend state");
+		return -ENOMEM;
+	}
+	be->dev = dev;
+	mutex_init(&be->lock);
+	be->frontend_state = XenbusStateUnknown;
+	dev_set_drvdata(&dev->dev, be);
+
+	err = znb_write_features(dev);
+	if (err)
+		goto fail;
+
+	handle = xenbus_read_unsigned(dev->nodename, "handle", 0);
+	be->vif = znb_vif_create(dev, dev->otherend_id, handle);
+	if (IS_ERR(be->vif)) {
+		err = PTR_ERR(be->vif);
+		be->vif = NULL;
+		xenbus_dev_fatal(dev, err, "creating vif%u.%u",
+				 dev->otherend_id, handle);
+		goto fail;
+	}
+
+	err = xenbus_watch_pathfmt(dev, &be->hotplug_watch, NULL,
+				   znb_hotplug_changed, "%s/%s",
+				   dev->nodename, "hotplug-status");
+	if (err)
+		goto fail;
+	be->have_watch = true;
+
+	err = xenbus_switch_state(dev, XenbusStateInitWait);
+	if (err)
+		goto fail;
+	return 0;
+
+fail:
+	znb_remove(dev);
+	return err;
+}
+
+static const struct xenbus_device_id znb_ids[] = {
+	{ "vif" },
+	{ "" }
+};
+
+static struct xenbus_driver znb_driver = {
+	.name = KBUILD_MODNAME,
+	.ids = znb_ids,
+	.probe = znb_probe,
+	.remove = znb_remove,
+	.otherend_changed = znb_frontend_changed,
+	.allow_rebind = false,
+};
+
+/**
+ * znb_xenbus_init() - register the "vif" backend driver
+ *
+ * Return: 0 or a negative errno.
+ */
+int znb_xenbus_init(void)
+{
+	return xenbus_register_backend(&znb_driver);
+}
+
+/**
+ * znb_xenbus_exit() - unregister the driver, removing every vif
+ */
+void znb_xenbus_exit(void)
+{
+	xenbus_unregister_driver(&znb_driver);
+}
