@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Lifecycle tests of the slot pool and per-page destructor (grant/pool.c)
+ * against the model world (model.c): directed scenarios first, then the
+ * randomized run (--seed, --packets).
+ */
+#include <stdlib.h>
+#include <time.h>
+#include "unit.h"
+#include "model.h"
+
+static struct m_world *W;
+
+/* A world where every slot is mapped and nothing fails unless asked. */
+static struct m_world *quiet_world(u64 seed)
+{
+	if (W)
+		m_world_free(W);
+	W = m_world_new(seed);
+	W->p_malformed = 0;
+	W->p_map_fail = 0;
+	W->p_copy_pkt = 0;
+	W->p_copy_head = 0;
+	return W;
+}
+
+static void done(void)
+{
+	m_world_free(W);
+	W = NULL;
+}
+
+static void send_one(unsigned int n, bool gso)
+{
+	W->force_n = n;
+	W->force_gso = gso;
+	CHECK(m_front_produce(W), "frontend could not send");
+	CHECK(m_back_gather(W), "backend did not gather");
+	W->force_n = 0;
+}
+
+/* Runs the dealloc context to completion, pushes, lets the guest consume. */
+static void settle(void)
+{
+	unsigned int k;
+
+	for (k = 0; k < 1000 && m_dealloc_step(W); k++)
+		;
+	m_push(W);
+	m_front_consume(W);
+	m_check_invariants(W, true);
+}
+
+UNIT_TEST(lifecycle_response_only_after_unmap)
+{
+	quiet_world(1);
+	send_one(3, false);
+	CHECK_EQ(W->nr_skbs, 1);
+	CHECK_EQ(W->q.st.mapped_now, 3);
+	m_free_skb_mode(W, 0, 0);
+	/* collect, then publish whatever was written before the unmap */
+	CHECK(m_dealloc_step(W), "nothing to collect");
+	m_push(W);
+	m_front_consume(W);
+	CHECK_EQ(W->ms.rsp_data, 0);
+	CHECK(m_dealloc_step(W), "no unmap");	/* unmap hypercall */
+	m_push(W);
+	m_front_consume(W);
+	CHECK_EQ(W->ms.rsp_data, 0);
+	CHECK(m_dealloc_step(W), "no finish");
+	m_push(W);
+	m_front_consume(W);
+	CHECK_EQ(W->ms.rsp_data, 3);
+	m_drain(W);
+	CHECK_EQ(W->q.st.zc_success, 1);
+	done();
+}
+
+UNIT_TEST(lifecycle_clone_shares_completion)
+{
+	unsigned int i;
+
+	quiet_world(2);
+	send_one(4, false);
+	for (i = 0; i < 3; i++)
+		CHECK(m_skb_op(W, 1), "clone");
+	CHECK_EQ(W->nr_skbs, 4);
+	CHECK_EQ(znb_ref_read(&W->q.pkt[W->all->ctx].zc.refcnt), 1);
+	while (W->nr_skbs > 1) {
+		m_free_skb_mode(W, 0, 0);
+		settle();
+		CHECK_EQ(W->ms.rsp_data, 0);
+	}
+	m_free_skb_mode(W, 0, 0);
+	settle();
+	CHECK_EQ(W->ms.rsp_data, 4);
+	m_drain(W);
+	done();
+}
+
+/*
+ * Two GSO segments take their own completion references; the GSO skb is
+ * freed first, then one segment.  The other segment still holds the
+ * completion and its pages: nothing may be unmapped or answered.
+ */
+UNIT_TEST(lifecycle_gso_segments_each_hold_the_packet)
+{
+	quiet_world(3);
+	send_one(4, true);
+	m_segment_at(W, 0, 2);
+	CHECK_EQ(W->nr_skbs, 3);
+	CHECK_EQ(znb_ref_read(&W->q.pkt[W->all->ctx].zc.refcnt), 3);
+	m_free_skb_mode(W, 0, 0);		/* the GSO skb */
+	settle();
+	CHECK_EQ(W->ms.rsp_data, 0);
+	m_free_skb_mode(W, 0, 0);		/* first remaining segment */
+	settle();
+	CHECK_EQ(W->ms.rsp_data, 0);
+	CHECK_EQ(W->q.st.mapped_now, 4);
+	m_free_skb_mode(W, 0, 0);
+	settle();
+	CHECK_EQ(W->ms.rsp_data, 4);
+	m_drain(W);
+	done();
+}
+
+/* Same, with each segment freed in the 6.1 order: callback, then pages. */
+UNIT_TEST(lifecycle_gso_callback_before_frag_unref)
+{
+	quiet_world(4);
+	send_one(5, true);
+	m_segment_at(W, 0, 3);
+	m_free_skb_mode(W, 0, 1);
+	m_free_skb_mode(W, 0, 1);
+	m_free_skb_mode(W, 0, 1);
+	settle();
+	CHECK_EQ(W->ms.rsp_data, 0);
+	CHECK(W->q.st.busy_deferrals > 0, "pages still referenced were not deferred");
+	while (m_zombie_step(W))
+		;
+	settle();
+	CHECK_EQ(W->ms.rsp_data, 5);
+	m_drain(W);
+	done();
+}
+
+/* Pages dropped first, the completion callback delayed (another CPU). */
+UNIT_TEST(lifecycle_frag_unref_before_delayed_callback)
+{
+	quiet_world(5);
+	send_one(3, false);
+	m_segment_at(W, 0, 1);
+	m_free_skb_mode(W, 0, 0);
+	m_free_skb_mode(W, 0, 2);	/* pages gone, callback pending */
+	settle();
+	CHECK_EQ(W->ms.rsp_data, 0);
+	m_free_skb_mode(W, 0, 0);
+	settle();
+	CHECK_EQ(W->ms.rsp_data, 0);
+	while (m_zombie_step(W))
+		;
+	settle();
+	CHECK_EQ(W->ms.rsp_data, 3);
+	m_drain(W);
+	done();
+}
+
+UNIT_TEST(lifecycle_copy_out_reports_zerocopy_failure)
+{
+	quiet_world(6);
+	send_one(3, false);
+	CHECK(m_skb_op(W, 1), "clone");
+	m_copy_out(W, W->skbs[0]);	/* unclones, copies, drops one ref */
+	CHECK_EQ(W->q.st.copy_outs, 1);
+	settle();
+	CHECK_EQ(W->ms.rsp_data, 0);
+	m_free_skb_mode(W, 0, 0);
+	m_free_skb_mode(W, 0, 0);
+	settle();
+	CHECK_EQ(W->ms.rsp_data, 3);
+	m_drain(W);
+	CHECK_EQ(W->q.st.zc_fail, 1);
+	CHECK_EQ(W->q.st.zc_success, 0);
+	done();
+}
+
+UNIT_TEST(lifecycle_page_holder_outlives_skb)
+{
+	quiet_world(7);
+	send_one(2, false);
+	m_hold_page(W, W->skbs[0]);
+	CHECK_EQ(W->nr_holders, 1);
+	m_free_skb_mode(W, 0, 0);
+	settle();
+	CHECK(W->q.st.busy_deferrals > 0, "held page not deferred");
+	CHECK(znb_dealloc_pending(&W->q), "held slot must stay queued");
+	CHECK(W->ms.rsp_data < 2, "held page answered");
+	CHECK(m_holder_put(W), "holder");
+	settle();
+	CHECK_EQ(W->ms.rsp_data, 2);
+	m_drain(W);
+	done();
+}
+
+UNIT_TEST(lifecycle_frag_list_overflow_child_pages_defer_unmap)
+{
+	quiet_world(8);
+	send_one(ZNB_TX_SLOTS_SOFT, false);	/* 18 frags: 17 + frag_list */
+	CHECK_EQ(W->ms.frag_lists, 1);
+	m_free_skb_mode(W, 0, 1);	/* callback before any page is let go */
+	settle();
+	CHECK_EQ(W->ms.rsp_data, 0);
+	while (m_zombie_step(W))
+		;
+	settle();
+	CHECK_EQ(W->ms.rsp_data, ZNB_TX_SLOTS_SOFT);
+	m_drain(W);
+	done();
+}
+
+UNIT_TEST(lifecycle_copy_out_with_frag_list_keeps_child_mapped)
+{
+	quiet_world(9);
+	send_one(ZNB_TX_SLOTS_SOFT, false);
+	m_copy_out(W, W->skbs[0]);	/* completion drops to 0, child still maps */
+	settle();
+	CHECK(W->ms.rsp_data < ZNB_TX_SLOTS_SOFT, "child's page answered");
+	m_free_skb_mode(W, 0, 0);
+	settle();
+	CHECK_EQ(W->ms.rsp_data, ZNB_TX_SLOTS_SOFT);
+	m_drain(W);
+	done();
+}
+
+UNIT_TEST(lifecycle_map_failure_answers_error_after_unmap)
+{
+	quiet_world(10);
+	W->p_map_fail = 100;
+	send_one(4, false);
+	CHECK_EQ(W->nr_skbs, 0);
+	CHECK_EQ(W->q.st.map_errors, 1);
+	settle();
+	CHECK_EQ(W->ms.rsp_data, 4);	/* all ERROR: checked by the frontend */
+	m_drain(W);
+	done();
+}
+
+UNIT_TEST(lifecycle_fully_copied_packet_answered_at_once)
+{
+	quiet_world(11);
+	W->p_copy_pkt = 100;
+	send_one(3, true);
+	m_push(W);
+	m_front_consume(W);
+	CHECK_EQ(W->ms.rsp_data, 3);
+	CHECK_EQ(W->ms.rsp_null, 1);
+	CHECK_EQ(W->q.st.maps, 0);
+	m_drain(W);
+	done();
+}
+
+UNIT_TEST(lifecycle_unmap_failure_leaks_slot_and_never_answers)
+{
+	quiet_world(12);
+	W->p_unmap_fail = 100;
+	send_one(2, false);
+	m_free_skb_mode(W, 0, 0);
+	settle();
+	CHECK_EQ(W->ms.rsp_data, 0);
+	CHECK_EQ(W->q.st.unmap_errors, 2);
+	CHECK_EQ(W->leaked, 2);
+	CHECK_EQ(znb_txq_outstanding(&W->q), 2);
+	CHECK(!znb_dealloc_pending(&W->q), "leaked slots must leave the queue");
+	m_final_checks(W);
+	done();
+}
+
+UNIT_TEST(lifecycle_oldest_age_tracks_mappings)
+{
+	quiet_world(13);
+	CHECK_EQ(znb_txq_oldest_age_ns(&W->q, znb_now_ns()), 0);
+	send_one(2, false);
+	CHECK(znb_txq_oldest_age_ns(&W->q, znb_now_ns()) > 0, "age of a live mapping");
+	m_drain(W);
+	CHECK_EQ(znb_txq_oldest_age_ns(&W->q, znb_now_ns()), 0);
+	done();
+}
+
+/* Many short runs with different knob settings. */
+UNIT_TEST(lifecycle_random_short_runs_various_knobs)
+{
+	unsigned int r;
+
+	for (r = 0; r < 60; r++) {
+		u64 seed = unit_seed * 1000003u + r;
+		unsigned long sent;
+
+		quiet_world(seed);
+		W->p_malformed = (r % 4) * 10;
+		W->p_map_fail = (r % 3) * 10;
+		W->p_copy_pkt = (r % 5) * 5;
+		W->p_copy_head = (r % 2) * 50;
+		for (sent = 0; W->ms.pkts_sent < 300 && sent < 1000000; sent++)
+			m_step(W);
+		m_drain(W);
+		done();
+	}
+}
+
+UNIT_TEST(lifecycle_random_run)
+{
+	struct timespec t0, t1;
+	unsigned long steps = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (W)
+		m_world_free(W);
+	W = m_world_new(unit_seed);
+	while (W->ms.pkts_sent < unit_packets) {
+		m_step(W);
+		if (++steps > 200ul * unit_packets + 100000)
+			FAIL("no progress after %lu steps (%llu packets sent)", steps,
+			     (unsigned long long)W->ms.pkts_sent);
+	}
+	m_drain(W);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("  random run: seed %llu, %llu packets (%llu ok, %llu dropped, %llu "
+	       "failed, %llu copied), %llu steps, %llu segments, %llu clones, "
+	       "%llu copy-outs, %llu holders, %llu frag_lists, %llu deferrals, "
+	       "peak %u mapped, %.2f s\n",
+	       (unsigned long long)unit_seed, (unsigned long long)W->ms.pkts_sent,
+	       (unsigned long long)W->ms.pkts_ok, (unsigned long long)W->ms.pkts_dropped,
+	       (unsigned long long)W->ms.pkts_failed, (unsigned long long)W->ms.pkts_copied,
+	       (unsigned long long)W->ms.steps, (unsigned long long)W->ms.segments,
+	       (unsigned long long)W->ms.clones, (unsigned long long)W->ms.copy_outs,
+	       (unsigned long long)W->ms.holders, (unsigned long long)W->ms.frag_lists,
+	       (unsigned long long)W->q.st.busy_deferrals, W->q.st.mapped_peak,
+	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	done();
+}
