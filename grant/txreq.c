@@ -117,6 +117,7 @@ enum znb_tx_verdict znb_tx_gather(struct znb_tx_back_ring *ring, RING_IDX req_pr
 	u16 flags;
 
 	memset(plan, 0, offsetof(struct znb_tx_plan, extra));
+	plan->err = ZNB_TXE_NONE;
 	if (fatal_slots > ZNB_TX_SLOTS_MAX)
 		fatal_slots = ZNB_TX_SLOTS_MAX;
 
