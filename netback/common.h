@@ -111,7 +111,7 @@ struct znb_queue {
 	struct xen_netif_rx_back_ring rx;
 	int tx_irq;
 	int rx_irq;
-	spinlock_t irq_lock;
+	spinlock_t irq_lock; /* @live vs notifications */
 	unsigned long eoi_pending;
 	char tx_irq_name[IFNAMSIZ + 16];
 	char rx_irq_name[IFNAMSIZ + 16];

@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Kernel version differences, all in one place.  The baseline is Debian 12's
- * 6.1 kernel: struct ubuf_info with a callback member, 3-argument
- * netif_napi_add(), del_timer_sync() and from_timer().
+ * 6.1 kernel.  Kbuild probes the kernel headers for the newer interfaces and
+ * defines ZNB_HAVE_* (a probe, not a version check, so backports work).
  */
 #ifndef ZNB_COMPAT_H
 #define ZNB_COMPAT_H
 
-#include <linux/version.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
 
@@ -15,7 +14,7 @@
  * 6.10 moved the zerocopy completion behind struct ubuf_info_ops.  The
  * callback keeps its signature; only the way it is attached differs.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#ifdef ZNB_HAVE_UBUF_INFO_OPS
 #define znb_ubuf_ops			ubuf_info_ops
 #define znb_ubuf_set_ops(uarg, o)	((uarg)->ops = (o))
 #else
@@ -27,13 +26,17 @@ struct znb_ubuf_ops {
 #define znb_ubuf_set_ops(uarg, o)	((uarg)->callback = (o)->complete)
 #endif
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+/* 6.2 renamed del_timer_sync(); 6.15 dropped the old name. */
+#ifdef ZNB_HAVE_TIMER_DELETE_SYNC
 #define znb_timer_delete_sync(t)	timer_delete_sync(t)
+#define znb_timer_delete(t)		timer_delete(t)
 #else
 #define znb_timer_delete_sync(t)	del_timer_sync(t)
+#define znb_timer_delete(t)		del_timer(t)
 #endif
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+/* 6.16 renamed from_timer(). */
+#ifdef ZNB_HAVE_TIMER_CONTAINER_OF
 #define znb_timer_container_of(var, t, field)	timer_container_of(var, t, field)
 #else
 #define znb_timer_container_of(var, t, field)	from_timer(var, t, field)

@@ -173,6 +173,16 @@ struct znb_queue *znb_queue_alloc(struct znb_vif *vif, unsigned int id)
 	return q;
 }
 
+/* Binds an event channel of the frontend, with late EOI (XSA-332). */
+static int znb_bind(struct znb_vif *vif, struct znb_queue *q,
+		    evtchn_port_t evtchn, irq_handler_t handler,
+		    const char *name)
+{
+	return bind_interdomain_evtchn_to_irqhandler_lateeoi(vif->xbdev, evtchn,
+							     handler, 0, name,
+							     q);
+}
+
 /**
  * znb_vif_connect_queue() - map a queue's rings and bind its event channels
  * @vif: owning vif
@@ -219,8 +229,7 @@ int znb_vif_connect_queue(struct znb_vif *vif, struct znb_queue *q,
 	q->napi_on = true;
 
 	if (tx_evtchn == rx_evtchn) {
-		err = bind_interdomain_evtchn_to_irqhandler_lateeoi(xbdev,
-				tx_evtchn, znb_irq_both, 0, q->tx_irq_name, q);
+		err = znb_bind(vif, q, tx_evtchn, znb_irq_both, q->tx_irq_name);
 		if (err < 0)
 			goto fail_irq;
 		q->tx_irq = err;
@@ -230,13 +239,11 @@ int znb_vif_connect_queue(struct znb_vif *vif, struct znb_queue *q,
 			 vif->dev->name, q->id);
 		snprintf(q->rx_irq_name, sizeof(q->rx_irq_name), "%s-q%u-rx",
 			 vif->dev->name, q->id);
-		err = bind_interdomain_evtchn_to_irqhandler_lateeoi(xbdev,
-				tx_evtchn, znb_irq_tx, 0, q->tx_irq_name, q);
+		err = znb_bind(vif, q, tx_evtchn, znb_irq_tx, q->tx_irq_name);
 		if (err < 0)
 			goto fail_irq;
 		q->tx_irq = err;
-		err = bind_interdomain_evtchn_to_irqhandler_lateeoi(xbdev,
-				rx_evtchn, znb_irq_rx, 0, q->rx_irq_name, q);
+		err = znb_bind(vif, q, rx_evtchn, znb_irq_rx, q->rx_irq_name);
 		if (err < 0)
 			goto fail_irq;
 		q->rx_irq = err;

@@ -105,6 +105,7 @@ static bool znb_rx_slots_available(struct znb_queue *q, unsigned int needed)
 		if (prod - cons >= needed)
 			return true;
 		WRITE_ONCE(q->rx.sring->req_event, cons + needed);
+		/* Publish req_event before looking at req_prod again. */
 		virt_mb();
 	} while (READ_ONCE(q->rx.sring->req_prod) != prod);
 	return false;
@@ -296,7 +297,7 @@ static void znb_rx_stop_waiting(struct znb_queue *q)
 		return;
 	q->rx_waiting = false;
 	q->rx_stall_fired = false;
-	del_timer(&q->rx_stall_timer);
+	znb_timer_delete(&q->rx_stall_timer);
 }
 
 /**

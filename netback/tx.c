@@ -379,6 +379,7 @@ int znb_tx_poll(struct znb_queue *q, int budget)
 		if (znb_txq_free_slots(&q->txq) < ZNB_TX_SLOTS_MAX)
 			break;
 		prod = READ_ONCE(q->tx.sring->req_prod);
+		/* Read the requests only after the index covering them. */
 		virt_rmb();
 		v = znb_tx_gather(&q->tx, prod, &vif->lim, &q->plan);
 		if (v == ZNB_TX_EMPTY)

@@ -29,7 +29,7 @@
 struct znb_backend {
 	struct xenbus_device *dev;
 	struct znb_vif *vif;
-	struct mutex lock;
+	struct mutex lock; /* state machine, watch callback, removal */
 	struct xenbus_watch hotplug_watch;
 	bool have_watch;
 	bool hotplug_ok;
@@ -109,7 +109,8 @@ static int znb_connect_queue(struct znb_backend *be, struct znb_queue *q,
 	    xenbus_scanf(XBT_NIL, path, "event-channel-rx", "%u",
 			 &rx_evt) == 1) {
 		if (tx_evt == rx_evt) {
-			xenbus_dev_fatal(dev, err, "guest published the same split event channel %u for TX and RX",
+			xenbus_dev_fatal(dev, err,
+					 "guest published split event channel %u for both TX and RX",
 					 tx_evt);
 			goto out;
 		}
@@ -168,7 +169,8 @@ static int znb_connect(struct znb_backend *be)
 		return -EINVAL;
 	}
 	if (!xenbus_read_unsigned(dev->otherend, "request-rx-copy", 0)) {
-		xenbus_dev_fatal(dev, -EOPNOTSUPP, "guest does not support request-rx-copy (page flipping is not supported)");
+		xenbus_dev_fatal(dev, -EOPNOTSUPP,
+				 "guest does not request-rx-copy (page flipping is not supported)");
 		return -EOPNOTSUPP;
 	}
 	if (!xenbus_read_unsigned(dev->otherend, "feature-rx-notify", 0))
