@@ -349,11 +349,14 @@ bool znb_tx_has_work(struct znb_queue *q)
 {
 	int more;
 
-	if (atomic_read(&q->vif->disabled) ||
-	    znb_txq_free_slots(&q->txq) < ZNB_TX_SLOTS_MAX)
+	if (atomic_read(&q->vif->disabled))
 		return false;
+	/*
+	 * Re-arm req_event even when out of slots: the dealloc work only
+	 * polls again for requests already on the ring.
+	 */
 	RING_FINAL_CHECK_FOR_REQUESTS(&q->tx, more);
-	return more;
+	return more && znb_txq_free_slots(&q->txq) >= ZNB_TX_SLOTS_MAX;
 }
 
 /**

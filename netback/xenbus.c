@@ -280,10 +280,16 @@ static void znb_frontend_changed(struct xenbus_device *dev,
 	switch (state) {
 	case XenbusStateInitialising:
 		/* A frontend that (re)starts finds us waiting for it. */
-		if (dev->state == XenbusStateClosed) {
-			netdev_info(be->vif->dev, "guest frontend restarted\n");
+		if (dev->state != XenbusStateInitWait) {
+			netdev_info(be->vif->dev, "guest frontend (re)started\n");
+			znb_disconnect(be);
+			znb_switch_closed(dev);
 			xenbus_switch_state(dev, XenbusStateInitWait);
 		}
+		break;
+	case XenbusStateReconfiguring:
+		/* Nothing to renegotiate (no XDP headroom support). */
+		xenbus_switch_state(dev, XenbusStateReconfigured);
 		break;
 	case XenbusStateInitialised:
 	case XenbusStateConnected:
