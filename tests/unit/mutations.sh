@@ -68,14 +68,15 @@ for m in $MUTATIONS; do
 		fail "mutation-$name-caught" "build failed"
 		continue
 	fi
-	for mode in all-checks no-refcnt-check; do
+	for mode in all-checks without-refcnt-check; do
 		log="$BUILD/unit-mut/$name/run-$mode.log"
 		envs=()
-		[ "$mode" = no-refcnt-check ] && envs=(ZNB_MODEL_NO_REFCNT_CHECK=1)
+		suffix=""
+		[ "$mode" = without-refcnt-check ] && envs=(ZNB_MODEL_NO_REFCNT_CHECK=1) && suffix=-$mode
 		if run "$bin" "$log" "${envs[@]}"; then
-			fail "mutation-$name-caught-$mode" "every test passed against the mutated core"
+			fail "mutation-$name-caught$suffix" "every test passed against the mutated core"
 		else
-			pass "mutation-$name-caught-$mode"
+			pass "mutation-$name-caught$suffix"
 			grep -m3 '^FAIL' "$log" | sed 's/^/    /'
 		fi
 	done
