@@ -27,7 +27,7 @@ static const char *const znb_tx_error_names[ZNB_TXE_COUNT] = {
 	[ZNB_TXE_SOFT_SLOTS] = "packet uses more slots than netif.h allows",
 	[ZNB_TXE_RUNT] = "packet shorter than an Ethernet header",
 	[ZNB_TXE_EMPTY_SLOT] = "zero-length slot",
-	[ZNB_TXE_FIRST_TOO_SMALL] = "packet length smaller than its following slots",
+	[ZNB_TXE_FIRST_TOO_SMALL] = "first slot holds less than an Ethernet header of its own",
 	[ZNB_TXE_EXTRA_REPEATED] = "extra info type repeated",
 	[ZNB_TXE_EXTRA_MCAST] = "multicast extra without multicast control",
 };
@@ -179,7 +179,12 @@ enum znb_tx_verdict znb_tx_gather(struct znb_tx_back_ring *ring, RING_IDX req_pr
 		znb_tx_note_drop(plan, ZNB_TXE_SOFT_SLOTS);
 	if (plan->pkt_len < ZNB_TX_MIN_PACKET)
 		znb_tx_note_drop(plan, ZNB_TXE_RUNT);
-	if (plan->pkt_len < following)
+	/*
+	 * The first slot must carry at least the Ethernet header itself: the
+	 * header is copied from it, and a first slot with nothing of its own
+	 * is how XSA-448 reached zero-size frags.
+	 */
+	if (plan->pkt_len < following + ZNB_TX_MIN_PACKET)
 		znb_tx_note_drop(plan, ZNB_TXE_FIRST_TOO_SMALL);
 	else
 		plan->slot[0].size = plan->pkt_len - following;

@@ -38,7 +38,7 @@ enum znb_tx_error {
 	ZNB_TXE_SOFT_SLOTS,		/* drop: more slots than netif.h allows */
 	ZNB_TXE_RUNT,			/* drop: packet shorter than Ethernet */
 	ZNB_TXE_EMPTY_SLOT,		/* drop: zero-length following slot */
-	ZNB_TXE_FIRST_TOO_SMALL,	/* drop: packet length < following slots */
+	ZNB_TXE_FIRST_TOO_SMALL,	/* drop: first slot's own bytes < Ethernet header */
 	ZNB_TXE_EXTRA_REPEATED,		/* drop: same extra type twice */
 	ZNB_TXE_EXTRA_MCAST,		/* drop: multicast control not negotiated */
 	ZNB_TXE_COUNT

@@ -35,6 +35,9 @@ run_step() {
 	echo "=== $name: $p passed, $f failed, exit $rc, $((SECONDS - start)) s (log: $log)"
 }
 
+run_step unit make -s unit
+run_step mutations make -s mutations
+run_step fuzz-smoke make -s fuzz-smoke
 run_step tools make -s tools
 run_step kbuild-core make -s kbuild-core
 run_step checkpatch make -s checkpatch

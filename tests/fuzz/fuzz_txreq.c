@@ -100,7 +100,7 @@ static struct ref ref_gather(struct znb_tx_back_ring *r, RING_IDX prod,
 		DROP(ZNB_TXE_SOFT_SLOTS);
 	if (first.size < ZNB_TX_MIN_PACKET)
 		DROP(ZNB_TXE_RUNT);
-	if (first.size < following)
+	if (first.size < following + ZNB_TX_MIN_PACKET)
 		DROP(ZNB_TXE_FIRST_TOO_SMALL);
 	if (drop == ZNB_TXE_NONE && first.offset + (first.size - following) > ZNB_PAGE_SIZE)
 		FATAL(ZNB_TXE_CROSSES_PAGE);

@@ -363,9 +363,8 @@ bool m_front_produce(struct m_world *w)
 		following += p->size[i];
 	}
 	p->off[0] = pct(w, 50) ? 0 : m_rand(w, ZNB_PAGE_SIZE - ZNB_TX_MIN_PACKET);
-	s0 = 1 + m_rand(w, ZNB_PAGE_SIZE - p->off[0]);
-	if (following + s0 < ZNB_TX_MIN_PACKET)
-		s0 = ZNB_TX_MIN_PACKET - following;
+	/* The first slot carries at least the Ethernet header of its own. */
+	s0 = ZNB_TX_MIN_PACKET + m_rand(w, ZNB_PAGE_SIZE - p->off[0] - ZNB_TX_MIN_PACKET + 1);
 	p->size[0] = s0;
 	p->pkt_len = s0 + following;
 	if (kind == 2) {
