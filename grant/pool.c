@@ -35,6 +35,7 @@ void znb_txq_init(struct znb_txq *q, void *const pages[ZNB_PENDING])
 	znb_lock_init(&q->dealloc_lock);
 	q->dealloc_head = ZNB_NO_SLOT;
 	q->dealloc_tail = ZNB_NO_SLOT;
+	znb_policy_init(&q->flows);
 	for (i = 0; i < ZNB_PENDING; i++) {
 		q->slot[i].page = pages[i];
 		q->slot[i].next = ZNB_NO_SLOT;
@@ -219,6 +220,7 @@ int znb_pkt_start(struct znb_txq *q, const struct znb_tx_plan *plan,
 	pkt->nr_slots = plan->nr_slots;
 	pkt->nr_mapped = 0;
 	pkt->copied_out = false;
+	pkt->flow_hash = 0;
 	for (i = 0; i < plan->nr_slots; i++)
 		q->slot[slot_idx[i]].pkt = pkt->first;
 	return pkt->first;
@@ -367,6 +369,8 @@ bool znb_pkt_zc_put(struct znb_pkt *pkt, bool zerocopy_success)
 		q->st.zc_fail++;
 	else
 		q->st.zc_success++;
+	if (pkt->flow_hash)
+		znb_policy_learn(&q->flows, pkt->flow_hash, pkt->copied_out);
 	znb_unlock(&q->rsp_lock, flags);
 	znb_pkt_queue_dealloc(q, pkt);
 	return true;

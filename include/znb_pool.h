@@ -19,6 +19,7 @@
 
 #include "znb_port.h"
 #include "znb_txreq.h"
+#include "znb_policy.h"
 
 /* One pending slot per TX ring entry: the ring bounds what can be in flight. */
 #define ZNB_PENDING		256
@@ -76,10 +77,13 @@ struct znb_txq;
  * @nr_slots:	data slots
  * @nr_mapped:	slots whose grant is mapped
  * @copied_out:	the stack copied the frags out at least once
+ * @flow_hash:	flow of a mapped packet, taught its completion by
+ *		znb_pkt_zc_put(); 0 (set by znb_pkt_start()) teaches nothing
  */
 struct znb_pkt {
 	struct znb_ubuf zc;
 	struct znb_txq *q;
+	u32 flow_hash;
 	u16 first;
 	u16 last;
 	u16 nr_slots;
@@ -134,6 +138,7 @@ struct znb_stats {
  * @slot:	the slots
  * @pkt:	packet contexts, indexed by their first slot
  * @st:		accounting
+ * @flows:	what completions taught about each flow (copy or map)
  */
 struct znb_txq {
 	struct znb_tx_back_ring *ring;
@@ -147,6 +152,7 @@ struct znb_txq {
 	struct znb_slot slot[ZNB_PENDING];
 	struct znb_pkt pkt[ZNB_PENDING];
 	struct znb_stats st;
+	struct znb_flow_table flows;
 };
 
 /**

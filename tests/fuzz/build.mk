@@ -6,7 +6,7 @@ FUZZ_CC ?= clang
 FUZZ_CFLAGS ?= -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_INC := -Iinclude -Itests/unit
-FUZZ_CORE := grant/txreq.c grant/pool.c
+FUZZ_CORE := grant/txreq.c grant/pool.c grant/policy.c
 FUZZ_DEPS := $(FUZZ_CORE) $(wildcard include/*.h include/user/*.h tests/unit/*.h) \
 	tests/unit/model.c tests/fuzz/build.mk
 
