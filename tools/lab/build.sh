@@ -158,7 +158,7 @@ add_module() { # DEST NAME
 
 _stamp_inputs() { # what the base images depend on
     echo "root=$LAB_ROOT abi=$LAB_ABI"
-    (cd "$LAB_TOOLS" && find . -type f ! -name '*.swp' | LC_ALL=C sort | xargs sha256sum)
+    (cd "$LAB_TOOLS" && find build.sh packages.txt modules.txt rootfs -type f | LC_ALL=C sort | xargs sha256sum)
 }
 
 lab_images() {
@@ -184,7 +184,7 @@ lab_images() {
     install_elf "$G" "$LAB_ROOT/usr/bin/iperf3" /usr/bin/iperf3
     install_busybox "$G"
     add_module "$G" xen-netfront
-    cp -a "$LAB_TOOLS/rootfs/guest/." "$G/"
+    cp -a "$LAB_TOOLS/rootfs/guest/." "$G/"; chmod 755 "$G/init" "$G/www/cgi-bin/run"
     mkcpio "$G" > "$img/guest-initrd.gz"
 
     # ---- dom0 base initramfs
@@ -208,7 +208,7 @@ lab_images() {
         || die "libgcc_s.so.1 missing"
     install_busybox "$D"
     for m in $(sed 's/#.*//' "$LAB_TOOLS/modules.txt"); do add_module "$D" "$m"; done
-    cp -a "$LAB_TOOLS/rootfs/dom0/." "$D/"
+    cp -a "$LAB_TOOLS/rootfs/dom0/." "$D/"; chmod 755 "$D/init" "$D/etc/xen/scripts/vif-lab"
     cp "$img/vmlinuz" "$D/guest/vmlinuz"; cp "$img/guest-initrd.gz" "$D/guest/"
     echo "LAB_ABI=$LAB_ABI" > "$D/etc/lab-build"
     echo "XENVER=$XENVER" >> "$D/etc/lab-build"

@@ -1,0 +1,308 @@
+# shellcheck shell=sh
+# znetback lab: dom0-side helpers (busybox sh). Sourced by the dom0 /init and by every
+# scenario. A scenario (tests/lab/NAME.sh) runs in /tmp/lab/cur after common setup:
+#   - xenstored/xenconsoled up, backend ($LAB_BACKEND) loaded, xenbr0 = 10.0.0.1/24,
+#     dom0 httpd serving /lab/www on :80
+#   - it starts guests with guest_start, moves data with the xfer_* helpers, records
+#     results with check/check_eq (printed as "LAB-CHECK scenario/name: PASS|FAIL")
+#   - it does NOT need to clean up: lab_teardown (run by /init after every scenario, also
+#     after a timeout) collects backend stats, detaches every vif gracefully, checks guest
+#     and dom0 dmesg, destroys the guests and undoes what lab_on_cleanup registered.
+# Addressing: a vif with MAC 00:16:3e:00:N:H gets 10.0.N.H/24 in the guest (guest /init).
+# Guest k (1, 2, ...) has eth0 = 00:16:3e:00:00:(k+1) = 10.0.0.(k+1).
+
+LAB_CUR=/tmp/lab/cur
+# Debian's busybox-static runs its own applets before $PATH (standalone shell): use the
+# iproute2 binaries (netns, veth, tc qdiscs/filters) explicitly
+ip() { /sbin/ip "$@"; }
+tc() { /sbin/tc "$@"; }
+DOM0_IP=10.0.0.1
+PEER_IP=10.0.0.100
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+mark() { echo "LAB-MARK $* dom0_uptime=$(uptime_s)"; }
+scen() { cat $LAB_CUR/name 2>/dev/null || echo boot; }
+info() { echo "LAB-INFO [$(scen)] $*"; }
+warn() { echo "LAB-WARN [$(scen)] $*"; }
+
+# check NAME CMD... : run CMD, record PASS/FAIL
+check() {
+    _n=$1; shift
+    if "$@"; then _r=PASS; else _r=FAIL; fi
+    echo "LAB-CHECK $(scen)/$_n: $_r"
+    echo "$_r $_n" >> $LAB_CUR/checks
+    [ $_r = PASS ]
+}
+pass() { echo "LAB-CHECK $(scen)/$1: PASS${2:+ ($2)}"; echo "PASS $1" >> $LAB_CUR/checks; }
+fail() { echo "LAB-CHECK $(scen)/$1: FAIL${2:+ ($2)}"; echo "FAIL $1" >> $LAB_CUR/checks; return 1; }
+check_eq() { # NAME EXPECTED ACTUAL
+    if [ -n "$2" ] && [ "$2" = "$3" ]; then pass "$1" "$3"; else fail "$1" "expected '$2' got '$3'"; fi
+}
+# register a shell command for lab_teardown (run in reverse order)
+lab_on_cleanup() { echo "$*" >> $LAB_CUR/cleanup; }
+
+# ---------------------------------------------------------------- modules / backend
+lab_modprobe() { # NAME: insmod NAME after its dependencies (deps from modinfo at build time)
+    local _m _deps _d
+    _m=$(echo "$1" | tr '-' '_')
+    grep -q "^$_m " /proc/modules && return 0
+    [ -d /sys/module/$_m ] && return 0
+    _deps=$(cat /lib/modules/lab/moddeps* 2>/dev/null | awk -v m="$_m" '$1==m{for(i=2;i<=NF;i++)print $i; exit}')
+    for _d in $_deps; do lab_modprobe "$_d" || return 1; done
+    [ -e /lib/modules/lab/$_m.ko ] || { echo "LAB-WARN module $_m not in image"; return 1; }
+    insmod /lib/modules/lab/$_m.ko
+}
+backend_current() {
+    if grep -q '^znetback ' /proc/modules; then echo znetback
+    elif grep -q '^xen_netback ' /proc/modules; then echo xen-netback
+    else echo none; fi
+}
+backend_load() { # znetback|xen-netback; unloads the other one (only possible without vifs)
+    _cur=$(backend_current)
+    [ "$_cur" = "$1" ] && return 0
+    case "$_cur" in znetback) rmmod znetback || return 1 ;; xen-netback) rmmod xen_netback || return 1 ;; esac
+    case "$1" in
+        znetback) [ -e /lib/modules/lab/znetback.ko ] || return 1; lab_modprobe znetback || return 1 ;;
+        xen-netback) lab_modprobe xen_netback || return 1 ;;
+        *) return 1 ;;
+    esac
+    echo "LAB-INFO backend loaded: $1 ($(grep -E '^(znetback|xen_netback) ' /proc/modules))"
+}
+
+# ---------------------------------------------------------------- guests
+# guest_start NAME [K] [key=value ...]: create PV guest NAME as guest number K (default: next
+# free). Options: vcpus=N memory=MiB vifs=N (extra vifs at boot on xenbr0: 00:16:3e:00:j:k+1)
+guest_start() {
+    _g=$1; shift
+    _k=""; _vcpus=1; _mem=256; _vifs=1
+    case "${1:-}" in [0-9]*) _k=$1; shift ;; esac
+    for _o in "$@"; do case "$_o" in vcpus=*) _vcpus=${_o#*=} ;; memory=*) _mem=${_o#*=} ;; vifs=*) _vifs=${_o#*=} ;; esac; done
+    if [ -z "$_k" ]; then _k=$(( $(cat $LAB_CUR/guests 2>/dev/null | wc -l) + 1 )); fi
+    _h=$(printf '%02x' $((_k + 1)))
+    _vl="'mac=00:16:3e:00:00:$_h,bridge=xenbr0'"
+    _j=1; while [ $_j -lt $_vifs ]; do _vl="$_vl, 'mac=00:16:3e:00:$(printf %02x $_j):$_h,bridge=xenbr0'"; _j=$((_j+1)); done
+    cat > $LAB_CUR/$_g.cfg <<EOF
+name = "$_g"
+type = "pv"
+kernel = "/guest/vmlinuz"
+ramdisk = "/guest/guest-initrd.gz"
+extra = "console=hvc0 loglevel=7 lab.name=$_g"
+memory = $_mem
+vcpus = $_vcpus
+vif = [ $_vl ]
+on_crash = "preserve"
+EOF
+    echo "$_g $_k" >> $LAB_CUR/guests
+    _t0=$(uptime_s)
+    if ! xl create $LAB_CUR/$_g.cfg > $LAB_CUR/$_g.create.log 2>&1; then
+        sed 's/^/LAB-INFO xl create: /' $LAB_CUR/$_g.create.log
+        fail "create-$_g" "xl create failed"; return 1
+    fi
+    info "guest $_g (domid $(xl domid $_g), ip $(guest_ip $_g), vcpus $_vcpus) created in $(awk "BEGIN{print $(uptime_s)-$_t0}")s"
+}
+guest_k() { awk -v g="$1" '$1==g{print $2}' $LAB_CUR/guests; }
+guest_ip() { echo "10.0.${2:-0}.$(( $(guest_k "$1") + 1 ))"; }     # NAME [SUBNET]
+guest_mac() { printf '00:16:3e:00:%02x:%02x\n' "${2:-0}" $(( $(guest_k "$1") + 1 )); }
+guest_domid() { xl domid "$1" 2>/dev/null; }
+guest_vif() { echo "vif$(guest_domid "$1").${2:-0}"; }   # NAME [DEVID] -> dom0 netdev
+guest_console() { tr -d '\r' < /var/log/xen/console/guest-$1.log 2>/dev/null; }
+
+# guest_run NAME CMD [TIMEOUT]: run a shell snippet in the guest (over its eth0 HTTP command
+# channel); prints the output, returns its exit code (255: channel failed)
+guest_run() {
+    _out=$(timeout "${3:-120}" wget -q -O - --post-data "$2" "http://$(guest_ip "$1")/cgi-bin/run" 2>/dev/null)
+    _rc=$(echo "$_out" | sed -n 's/^LAB-RC=//p' | tail -1)
+    echo "$_out" | grep -v '^LAB-RC='
+    [ -n "$_rc" ] || return 255
+    return "$_rc"
+}
+guest_bg() { guest_run "$1" "( $2 ) </dev/null >/tmp/bg.log 2>&1 &"; }   # NAME CMD
+# guest_wait NAME [SECS]: wait until the guest answers ping and its command channel
+guest_wait() {
+    _ip=$(guest_ip "$1"); _t0=$(uptime_s); _i=0
+    while [ $_i -lt "${2:-180}" ]; do
+        if ping -c 1 -W 1 "$_ip" >/dev/null 2>&1 && [ "$(guest_run "$1" 'echo ok' 10)" = ok ]; then
+            pass "up-$1" "answers after $(awk "BEGIN{print $(uptime_s)-$_t0}")s"; return 0
+        fi
+        _i=$((_i + 1)); sleep 1
+    done
+    guest_console "$1" | tail -30 | sed "s/^/LAB-INFO [$(scen)] console $1: /"
+    fail "up-$1" "no answer from $_ip"
+}
+
+# ---------------------------------------------------------------- data transfer + md5
+# all transfers: random blob, HTTP (busybox httpd + wget), md5 compared end to end
+_rate() { awk "BEGIN{d=$3-$2; if(d<=0)d=0.001; printf \"%.1f MiB in %.1fs = %.2f MiB/s\", $1, d, $1/d}"; }
+blob_dom0() { # NAME MiB -> /lab/www/NAME, prints md5
+    dd if=/dev/urandom of=/lab/www/$1 bs=1M count=$2 2>/dev/null
+    md5sum /lab/www/$1 | cut -d' ' -f1
+}
+blob_guest() { # GUEST NAME MiB -> guest:/www/NAME, prints md5
+    guest_run "$1" "dd if=/dev/urandom of=/www/$2 bs=1M count=$3 2>/dev/null; md5sum /www/$2 | cut -d' ' -f1"
+}
+# xfer_g2d GUEST MiB [SUBNET] [CHECKNAME]: guest -> dom0 local socket
+xfer_g2d() {
+    _n=${4:-xfer-$1-to-dom0}; _b=b$$.$(uptime_s | tr -d .)
+    _sum=$(blob_guest "$1" $_b "$2") || { fail "$_n" "blob in guest failed"; return 1; }
+    _t0=$(uptime_s)
+    timeout 600 wget -q -O /tmp/lab/rx.$_b "http://$(guest_ip "$1" "${3:-0}")/$_b"
+    _t1=$(uptime_s)
+    _got=$(md5sum /tmp/lab/rx.$_b 2>/dev/null | cut -d' ' -f1); rm -f /tmp/lab/rx.$_b
+    guest_run "$1" "rm -f /www/$_b" >/dev/null
+    check_eq "$_n" "$_sum" "$_got" && info "$_n: $(_rate "$2" $_t0 $_t1)"
+}
+# xfer_d2g GUEST MiB [SUBNET] [CHECKNAME]: dom0 -> guest
+xfer_d2g() {
+    _n=${4:-xfer-dom0-to-$1}; _b=b$$.$(uptime_s | tr -d .)
+    _sum=$(blob_dom0 $_b "$2")
+    _t0=$(uptime_s)
+    _got=$(guest_run "$1" "wget -q -O /tmp/rx.$_b http://10.0.${3:-0}.1/$_b && md5sum /tmp/rx.$_b | cut -d' ' -f1; rm -f /tmp/rx.$_b" 600)
+    _t1=$(uptime_s); rm -f /lab/www/$_b
+    check_eq "$_n" "$_sum" "$_got" && info "$_n: $(_rate "$2" $_t0 $_t1)"
+}
+# xfer_g2g SRC DST MiB: guest -> guest through the bridge
+xfer_g2g() {
+    _n=${4:-xfer-$1-to-$2}; _b=b$$.$(uptime_s | tr -d .)
+    _sum=$(blob_guest "$1" $_b "$3") || { fail "$_n" "blob in guest failed"; return 1; }
+    _t0=$(uptime_s)
+    _got=$(guest_run "$2" "wget -q -O /tmp/rx.$_b http://$(guest_ip "$1")/$_b && md5sum /tmp/rx.$_b | cut -d' ' -f1; rm -f /tmp/rx.$_b" 600)
+    _t1=$(uptime_s)
+    guest_run "$1" "rm -f /www/$_b" >/dev/null
+    check_eq "$_n" "$_sum" "$_got" && info "$_n: $(_rate "$3" $_t0 $_t1)"
+}
+
+# ---------------------------------------------------------------- forwarding peer (netns)
+# peer_create [NAME] [BRIDGE]: network namespace NAME ("peer") behind a veth pair;
+# dom0 side "<NAME>0" is enslaved to BRIDGE (xenbr0), inside: "<NAME>1" = 10.0.0.100/24 with
+# httpd serving /lab/www. Traffic guest<->peer is FORWARDED by dom0 (never a dom0 socket).
+peer_create() {
+    _p=${1:-peer}; _br=${2:-xenbr0}
+    lab_modprobe veth || return 1
+    ip netns add $_p || return 1
+    lab_on_cleanup "ip netns del $_p"
+    ip link add ${_p}0 type veth peer name ${_p}1 || return 1
+    lab_on_cleanup "ip link del ${_p}0"
+    ip link set ${_p}1 netns $_p
+    ip link set ${_p}0 master $_br
+    ip link set ${_p}0 up
+    ip netns exec $_p ip link set lo up
+    ip netns exec $_p ip addr add $PEER_IP/24 dev ${_p}1
+    ip netns exec $_p ip link set ${_p}1 up
+    ip netns exec $_p httpd -f -p $PEER_IP:80 -h /lab/www &
+    lab_on_cleanup "kill $! 2>/dev/null"
+    info "peer netns $_p up: ${_p}0 on $_br, ${_p}1 = $PEER_IP"
+}
+peer() { ip netns exec ${PEER:-peer} "$@"; }
+# xfer_g2p GUEST MiB: guest -> peer (forwarded)
+xfer_g2p() {
+    _n=${3:-xfer-$1-to-peer}; _b=b$$.$(uptime_s | tr -d .)
+    _sum=$(blob_guest "$1" $_b "$2") || { fail "$_n" "blob in guest failed"; return 1; }
+    _t0=$(uptime_s)
+    _got=$(timeout 900 /sbin/ip netns exec ${PEER:-peer} wget -q -O - "http://$(guest_ip "$1")/$_b" | md5sum | cut -d' ' -f1)
+    _t1=$(uptime_s)
+    guest_run "$1" "rm -f /www/$_b" >/dev/null
+    check_eq "$_n" "$_sum" "$_got" && info "$_n: $(_rate "$2" $_t0 $_t1)"
+}
+# xfer_p2g GUEST MiB: peer -> guest (forwarded)
+xfer_p2g() {
+    _n=${3:-xfer-peer-to-$1}; _b=b$$.$(uptime_s | tr -d .)
+    _sum=$(blob_dom0 $_b "$2")
+    _t0=$(uptime_s)
+    _got=$(guest_run "$1" "wget -q -O - http://$PEER_IP/$_b | md5sum | cut -d' ' -f1" 900)
+    _t1=$(uptime_s); rm -f /lab/www/$_b
+    check_eq "$_n" "$_sum" "$_got" && info "$_n: $(_rate "$2" $_t0 $_t1)"
+}
+
+_ping_q() { "$@" >/dev/null 2>&1; }
+ping_check() { # NAME [COUNT] [NETNS]: ping guest eth0 from dom0 (or from netns)
+    if [ -n "${3:-}" ]; then
+        check "ping-$1-from-$3" _ping_q ip netns exec "$3" ping -c "${2:-3}" -W 2 "$(guest_ip "$1")"
+    else
+        check "ping-$1" _ping_q ping -c "${2:-3}" -W 2 "$(guest_ip "$1")"
+    fi
+}
+
+# ---------------------------------------------------------------- backend counters
+# backend_stats VIF: print the backend's ethtool counters (znetback: pages_mapped_now, ...)
+backend_stats() {
+    [ -e /sys/class/net/$1 ] || return 0
+    ethtool -S "$1" 2>/dev/null | tr -s ' ' | sed "s/^/LAB-INFO [$(scen)] ethtool -S $1:/" | head -60
+}
+# backend_stat VIF NAME -> value (empty if the backend has no such counter)
+backend_stat() { ethtool -S "$1" 2>/dev/null | awk -v k="$2:" '$1==k{print $2}'; }
+# assert_mappings_drained VIF [SECS]: once traffic has stopped, the backend must hold no
+# grant mappings for VIF (znetback: ethtool stat pages_mapped_now returns to 0). Skipped
+# (INFO) when the backend has no such counter (in-tree xen-netback).
+assert_mappings_drained() {
+    _v=$(backend_stat "$1" pages_mapped_now)
+    if [ -z "$_v" ]; then info "mappings-drained-$1: no pages_mapped_now counter ($(backend_current)), skipped"; return 0; fi
+    _i=0
+    while [ "$_v" != 0 ] && [ $_i -lt "${2:-20}" ]; do sleep 1; _i=$((_i+1)); _v=$(backend_stat "$1" pages_mapped_now); done
+    check_eq "mappings-drained-$1" 0 "$_v"
+}
+
+# ---------------------------------------------------------------- dmesg checks
+DOM0_BAD='Oops|BUG[: ]|WARNING:|[Bb]ad page|general protection|Call Trace|refcount_t|list_add corruption|list_del corruption|use-after-free|double free|RIP: '
+GUEST_BAD='Grant still in use|leaked grant|Oops|BUG[: ]|WARNING:|Call Trace|[Bb]ad page'
+# dom0 kernel log since the current scenario began
+dom0_dmesg_since_begin() { dmesg | awk -v s="LAB-SCENARIO-BEGIN $(scen)" 'index($0,s){p=1;next} p'; }
+check_dom0_dmesg() {
+    _bad=$(dom0_dmesg_since_begin | grep -E "$DOM0_BAD")
+    if [ -z "$_bad" ]; then pass dom0-dmesg-clean; else
+        echo "$_bad" | head -20 | sed "s/^/LAB-INFO [$(scen)] dom0 dmesg: /"
+        fail dom0-dmesg-clean "$(echo "$_bad" | head -1)"
+    fi
+}
+# guest kernel log = its console (loglevel=7 prints everything there), so it is readable
+# even after the guest lost its network or was destroyed
+check_guest_dmesg() { # NAME
+    _bad=$(guest_console "$1" | grep -E "$GUEST_BAD")
+    if [ -z "$_bad" ]; then pass "guest-dmesg-clean-$1"; else
+        echo "$_bad" | head -20 | sed "s/^/LAB-INFO [$(scen)] $1 dmesg: /"
+        fail "guest-dmesg-clean-$1" "$(echo "$_bad" | head -1)"
+    fi
+}
+final_dom0_dmesg_check() {
+    _bad=$(dmesg | grep -E "$DOM0_BAD")
+    if [ -z "$_bad" ]; then echo "LAB-BOOT-CHECK dom0-dmesg: PASS"; else
+        echo "$_bad" | head -20 | sed 's/^/LAB-INFO dom0 dmesg: /'
+        echo "LAB-BOOT-CHECK dom0-dmesg: FAIL"
+    fi
+}
+
+# ---------------------------------------------------------------- vifs
+vif_devids() { xl network-list "$1" 2>/dev/null | awk 'NR>1{print $1}'; }
+# vif_detach NAME DEVID: graceful xl network-detach, waits until the backend device is gone
+vif_detach() {
+    _v=$(guest_vif "$1" "$2")
+    if ! timeout 60 xl network-detach "$1" "$2"; then fail "detach-$1-$2" "xl network-detach failed"; return 1; fi
+    _i=0; while [ -e /sys/class/net/$_v ] && [ $_i -lt 100 ]; do sleep 0.2; _i=$((_i+1)); done
+    [ ! -e /sys/class/net/$_v ] || { fail "detach-$1-$2" "$_v still exists"; return 1; }
+}
+
+# lab_teardown: run by /init after each scenario (also after a timeout / failure)
+lab_teardown() {
+    for _g in $(awk '{print $1}' $LAB_CUR/guests 2>/dev/null); do
+        xl domid "$_g" >/dev/null 2>&1 || { warn "guest $_g is not running at teardown"; check_guest_dmesg "$_g"; continue; }
+        for _d in $(vif_devids "$_g"); do
+            backend_stats "$(guest_vif "$_g" "$_d")"
+            assert_mappings_drained "$(guest_vif "$_g" "$_d")"
+        done
+        # graceful detach makes netfront end its grants: "Grant still in use" shows here
+        for _d in $(vif_devids "$_g"); do vif_detach "$_g" "$_d" || true; done
+        sleep 1
+        check_guest_dmesg "$_g"
+        xl destroy "$_g" || fail "destroy-$_g"
+        cp /var/log/xen/console/guest-$_g.log $LAB_CUR/ 2>/dev/null
+    done
+    _i=0; while ls /sys/class/net | grep -q '^vif' && [ $_i -lt 50 ]; do sleep 0.2; _i=$((_i+1)); done
+    _left=$(ls /sys/class/net | grep '^vif')
+    [ -z "$_left" ] || fail backend-vifs-gone "left: $_left"
+    [ -z "$(xenstore-ls /local/domain/0/backend/vif 2>/dev/null)" ] || warn "backend/vif xenstore entries left: $(xenstore-list /local/domain/0/backend/vif 2>/dev/null | tr '\n' ' ')"
+    if [ -f $LAB_CUR/cleanup ]; then
+        sed '1!G;h;$!d' $LAB_CUR/cleanup > $LAB_CUR/cleanup.rev
+        while read -r _c; do sh -c "$_c" >/dev/null 2>&1; done < $LAB_CUR/cleanup.rev
+    fi
+    killall tcpdump iperf3 2>/dev/null
+    check_dom0_dmesg
+}
