@@ -142,7 +142,7 @@ blob_guest() { # GUEST NAME MiB -> guest:/www/NAME, prints md5
 }
 # xfer_g2d GUEST MiB [SUBNET] [CHECKNAME]: guest -> dom0 local socket
 xfer_g2d() {
-    _n=${4:-xfer-$1-to-dom0}; _b=b$$.$(uptime_s | tr -d .)
+    _n=${4:-xfer-$1-to-dom0}; _b=b$(cut -c1-8 /proc/sys/kernel/random/uuid)
     _sum=$(blob_guest "$1" $_b "$2") || { fail "$_n" "blob in guest failed"; return 1; }
     _t0=$(uptime_s)
     timeout 600 wget -q -O /tmp/lab/rx.$_b "http://$(guest_ip "$1" "${3:-0}")/$_b"
@@ -153,7 +153,7 @@ xfer_g2d() {
 }
 # xfer_d2g GUEST MiB [SUBNET] [CHECKNAME]: dom0 -> guest
 xfer_d2g() {
-    _n=${4:-xfer-dom0-to-$1}; _b=b$$.$(uptime_s | tr -d .)
+    _n=${4:-xfer-dom0-to-$1}; _b=b$(cut -c1-8 /proc/sys/kernel/random/uuid)
     _sum=$(blob_dom0 $_b "$2")
     _t0=$(uptime_s)
     _got=$(guest_run "$1" "wget -q -O /tmp/rx.$_b http://10.0.${3:-0}.1/$_b && md5sum /tmp/rx.$_b | cut -d' ' -f1; rm -f /tmp/rx.$_b" 600)
@@ -162,7 +162,7 @@ xfer_d2g() {
 }
 # xfer_g2g SRC DST MiB: guest -> guest through the bridge
 xfer_g2g() {
-    _n=${4:-xfer-$1-to-$2}; _b=b$$.$(uptime_s | tr -d .)
+    _n=${4:-xfer-$1-to-$2}; _b=b$(cut -c1-8 /proc/sys/kernel/random/uuid)
     _sum=$(blob_guest "$1" $_b "$3") || { fail "$_n" "blob in guest failed"; return 1; }
     _t0=$(uptime_s)
     _got=$(guest_run "$2" "wget -q -O /tmp/rx.$_b http://$(guest_ip "$1")/$_b && md5sum /tmp/rx.$_b | cut -d' ' -f1; rm -f /tmp/rx.$_b" 600)
@@ -178,7 +178,8 @@ xfer_g2g() {
 peer_create() {
     _p=${1:-peer}; _br=${2:-xenbr0}
     lab_modprobe veth || return 1
-    ip netns add $_p || return 1
+    ip netns del $_p 2>/dev/null; ip link del ${_p}0 2>/dev/null
+    ip netns add $_p || { fail "peer-$_p" "ip netns add failed"; return 1; }
     lab_on_cleanup "ip netns del $_p"
     ip link add ${_p}0 type veth peer name ${_p}1 || return 1
     lab_on_cleanup "ip link del ${_p}0"
@@ -195,7 +196,7 @@ peer_create() {
 peer() { ip netns exec ${PEER:-peer} "$@"; }
 # xfer_g2p GUEST MiB: guest -> peer (forwarded)
 xfer_g2p() {
-    _n=${3:-xfer-$1-to-peer}; _b=b$$.$(uptime_s | tr -d .)
+    _n=${3:-xfer-$1-to-peer}; _b=b$(cut -c1-8 /proc/sys/kernel/random/uuid)
     _sum=$(blob_guest "$1" $_b "$2") || { fail "$_n" "blob in guest failed"; return 1; }
     _t0=$(uptime_s)
     _got=$(timeout 900 /sbin/ip netns exec ${PEER:-peer} wget -q -O - "http://$(guest_ip "$1")/$_b" | md5sum | cut -d' ' -f1)
@@ -205,7 +206,7 @@ xfer_g2p() {
 }
 # xfer_p2g GUEST MiB: peer -> guest (forwarded)
 xfer_p2g() {
-    _n=${3:-xfer-peer-to-$1}; _b=b$$.$(uptime_s | tr -d .)
+    _n=${3:-xfer-peer-to-$1}; _b=b$(cut -c1-8 /proc/sys/kernel/random/uuid)
     _sum=$(blob_dom0 $_b "$2")
     _t0=$(uptime_s)
     _got=$(guest_run "$1" "wget -q -O - http://$PEER_IP/$_b | md5sum | cut -d' ' -f1" 900)
@@ -301,7 +302,7 @@ lab_teardown() {
     [ -z "$(xenstore-ls /local/domain/0/backend/vif 2>/dev/null)" ] || warn "backend/vif xenstore entries left: $(xenstore-list /local/domain/0/backend/vif 2>/dev/null | tr '\n' ' ')"
     if [ -f $LAB_CUR/cleanup ]; then
         sed '1!G;h;$!d' $LAB_CUR/cleanup > $LAB_CUR/cleanup.rev
-        while read -r _c; do sh -c "$_c" >/dev/null 2>&1; done < $LAB_CUR/cleanup.rev
+        while read -r _c; do eval "$_c" >/dev/null 2>&1; done < $LAB_CUR/cleanup.rev
     fi
     killall tcpdump iperf3 2>/dev/null
     check_dom0_dmesg

@@ -1,0 +1,51 @@
+# xl network-attach / network-detach cycles with md5-verified traffic on the hot-plugged vif, and detaches in the middle of transfers.
+# lab-backend: default
+# lab-timeout: 600
+guest_start g1
+guest_wait g1 || exit 1
+ip link add xenbr1 type bridge && lab_on_cleanup "ip link del xenbr1"
+ip link set xenbr1 type bridge forward_delay 0 stp_state 0 2>/dev/null
+ip addr add 10.0.1.1/24 dev xenbr1
+ip link set xenbr1 up
+IP1=$(guest_ip g1 1)
+attach() { # ROUND -> sets DEVID
+    DEVID=""
+    if ! timeout 60 xl network-attach g1 bridge=xenbr1 mac="$(guest_mac g1 1)" script=/etc/xen/scripts/vif-lab; then
+        fail "attach-$1" "xl network-attach failed"; return 1
+    fi
+    DEVID=$(vif_devids g1 | tail -1)
+    i=0; until ping -c 1 -W 1 "$IP1" >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 60 ] && break; done
+    check "attach-$1-ping" _ping_q ping -c 2 -W 2 "$IP1"
+}
+for r in 1 2 3; do
+    attach $r || continue
+    info "round $r: devid $DEVID ($(guest_vif g1 $DEVID)) $IP1"
+    xfer_d2g g1 4 1 "round$r-xfer-dom0-to-g1-vif$DEVID"
+    xfer_g2d g1 4 1 "round$r-xfer-g1-vif$DEVID-to-dom0"
+    backend_stats "$(guest_vif g1 $DEVID)"
+    assert_mappings_drained "$(guest_vif g1 $DEVID)"
+    check "detach-$r" vif_detach g1 "$DEVID"
+done
+# detach while the guest is sending (guest -> dom0 on the hot-plugged vif)
+attach mid-tx && {
+    blob_guest g1 big 64 >/dev/null
+    timeout 120 wget -q -O /dev/null "http://$IP1/big" &
+    W=$!
+    sleep 2
+    check detach-during-guest-tx vif_detach g1 "$DEVID"
+    wait $W
+}
+# detach while the guest is receiving (dom0 -> guest on the hot-plugged vif)
+attach mid-rx && {
+    blob_dom0 big 64 >/dev/null
+    guest_bg g1 "wget -q -O /dev/null http://10.0.1.1/big"
+    sleep 2
+    check detach-during-guest-rx vif_detach g1 "$DEVID"
+    rm -f /lab/www/big
+}
+sleep 2
+check_eq guest-has-only-eth0 "eth0" "$(guest_run g1 'ls /sys/class/net | grep eth | tr "\n" " "' | tr -d ' ')"
+# the guest's first vif still works after all that
+xfer_g2d g1 8
+xfer_d2g g1 8
+guest_run g1 "rm -f /www/big" >/dev/null
