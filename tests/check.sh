@@ -40,6 +40,7 @@ run_step mutations make -s mutations
 run_step fuzz-smoke make -s fuzz-smoke
 run_step tools make -s tools
 run_step kbuild-core make -s kbuild-core
+run_step module make -s module
 run_step checkpatch make -s checkpatch
 
 [ ${#failed_steps[@]} -eq 0 ] || echo "failed steps: ${failed_steps[*]}"
