@@ -163,6 +163,13 @@ int front_connect(struct front *f)
 {
 	int port;
 
+	/*
+	 * A vif that had a frontend before (a kernel netfront that was unbound,
+	 * or our own previous run) must be reset: Initialising asks the backend
+	 * to get ready for a new connection.
+	 */
+	if (front_backend_state(f) != XB_INITWAIT && front_set_state(f, XB_INITIALISING))
+		return -1;
 	if (front_wait_backend_state(f, XB_INITWAIT, 10000)) {
 		fprintf(stderr, "znbfront: backend %s never reached InitWait (state %d)\n",
 			f->backend_path, front_backend_state(f));
