@@ -25,15 +25,23 @@
 /* Bytes of the first TX slot grant-copied into the skb head. */
 #define ZNB_TX_HDR_LEN		128
 /* Grant copies one guest TX packet may need: header, plus overflow slots. */
-#define ZNB_TX_COPY_OPS		(2 * ZNB_TX_SLOTS_MAX + 2)
+#define ZNB_TX_PKT_COPY_OPS	(2 * ZNB_TX_SLOTS_MAX + 2)
+/* Guest TX packets whose grant ops go to the hypervisor together. */
+#define ZNB_TX_BATCH		16
+/* Grant copies and maps of one guest TX batch. */
+#define ZNB_TX_COPY_OPS		(4 * ZNB_TX_PKT_COPY_OPS)
+#define ZNB_TX_MAP_OPS		(4 * ZNB_TX_SLOTS_MAX)
 /* Grant copies flushed to the hypervisor at once on the guest RX path. */
 #define ZNB_RX_COPY_OPS		64
 /* Packets the guest RX path handles in one NAPI round. */
 #define ZNB_RX_BATCH		64
 /* Ring requests one guest RX packet may use at most (data + GSO extra). */
 #define ZNB_RX_SLOTS_MAX	(XEN_NETIF_NR_SLOTS_MIN + 1)
-/* Delay before the dealloc context retries a page the stack still holds. */
-#define ZNB_DEALLOC_RETRY_MS	10
+/*
+ * Delay before the dealloc context retries a page the stack still holds:
+ * mostly the moment between the completion and the frags' put_page().
+ */
+#define ZNB_DEALLOC_RETRY_JIFFIES	1
 
 /* Bits of znb_queue::eoi_pending: late EOIs owed per event channel. */
 #define ZNB_EOI_TX		0
@@ -64,6 +72,34 @@ struct znb_qstats {
 struct znb_vif;
 
 /**
+ * struct znb_tx_pending - a guest TX packet whose grant ops are batched
+ * @skb: the skb being built
+ * @plan: what znb_tx_gather() found
+ * @idx: slot index of each data slot
+ * @pkt: packet context index
+ * @hdr: bytes of slot 0 copied into the head (when not @overflow)
+ * @first_map: slots before this one are copied into the head
+ * @overflow: more slots than frags; leading slots copied whole
+ * @copy_start: first entry of znb_queue::tx_copy of this packet
+ * @copy_end: end of its entries
+ * @map_start: first entry of znb_queue::tx_map of this packet
+ * @map_end: end of its entries
+ */
+struct znb_tx_pending {
+	struct sk_buff *skb;
+	struct znb_tx_plan plan;
+	u16 idx[ZNB_TX_SLOTS_MAX];
+	u16 pkt;
+	u16 hdr;
+	u16 first_map;
+	bool overflow;
+	u16 copy_start;
+	u16 copy_end;
+	u16 map_start;
+	u16 map_end;
+};
+
+/**
  * struct znb_queue - one TX/RX ring pair of a vif
  * @vif: owning vif
  * @id: queue number
@@ -80,10 +116,13 @@ struct znb_vif;
  * @rx_irq_name: name of the RX IRQ
  * @txq: grant lifecycle core state (slot pool, packet contexts)
  * @pages: dom0 pages guest grants are mapped on, one per slot
- * @plan: scratch plan of the packet being gathered
- * @tx_copy: scratch grant copies of the packet being built
+ * @pend: packets of the batch being built
+ * @nr_pend: entries used in @pend
+ * @nr_copy: entries used in @tx_copy
+ * @nr_map: entries used in @tx_map
+ * @tx_copy: grant copies of the batch
  * @tx_copy_slot: plan slot each entry of @tx_copy belongs to
- * @tx_map: scratch grant maps of the packet being built
+ * @tx_map: grant maps of the batch
  * @tx_map_page: page each entry of @tx_map goes to
  * @tx_map_slot: plan slot each entry of @tx_map belongs to
  * @dealloc_work: unmaps released slots and answers them
@@ -118,12 +157,15 @@ struct znb_queue {
 
 	struct znb_txq txq;
 	struct page *pages[ZNB_PENDING];
-	struct znb_tx_plan plan;
+	struct znb_tx_pending pend[ZNB_TX_BATCH];
+	unsigned int nr_pend;
+	unsigned int nr_copy;
+	unsigned int nr_map;
 	struct gnttab_copy tx_copy[ZNB_TX_COPY_OPS];
 	u8 tx_copy_slot[ZNB_TX_COPY_OPS];
-	struct gnttab_map_grant_ref tx_map[ZNB_TX_SLOTS_MAX];
-	struct page *tx_map_page[ZNB_TX_SLOTS_MAX];
-	u8 tx_map_slot[ZNB_TX_SLOTS_MAX];
+	struct gnttab_map_grant_ref tx_map[ZNB_TX_MAP_OPS];
+	struct page *tx_map_page[ZNB_TX_MAP_OPS];
+	u8 tx_map_slot[ZNB_TX_MAP_OPS];
 
 	struct delayed_work dealloc_work;
 	struct znb_unmap_batch batch;

@@ -147,93 +147,127 @@ static bool znb_tx_finish_skb(struct znb_queue *q, struct sk_buff *skb,
 	return true;
 }
 
-/* Copies what belongs in the head, maps the rest, sends the packet up. */
-static void znb_tx_build(struct znb_queue *q, const struct znb_tx_plan *plan)
+/*
+ * Grant ops one packet needs (upper bounds), so a batch never overflows:
+ * copies for what goes into the head, a map per remaining slot.
+ */
+static void znb_tx_layout(struct znb_tx_pending *p, unsigned int *linear)
 {
-	struct znb_vif *vif = q->vif;
-	struct znb_txq *txq = &q->txq;
-	unsigned int nr = plan->nr_slots;
-	unsigned int hdr, first_map, linear, nfrags, ncopy, nmap, i, j;
-	unsigned long copy_bad = 0;
-	u16 idx[ZNB_TX_SLOTS_MAX];
-	bool overflow = false;
-	struct sk_buff *skb;
-	u8 *data;
-	int pkt;
+	const struct znb_tx_plan *plan = &p->plan;
+	unsigned int nr = plan->nr_slots, nfrags, i;
 
 	/*
 	 * Slots [0, first_map) go into the head: slot 0 only its first
 	 * @hdr bytes, unless there are more slots than frags; then whole
 	 * leading slots are copied until the rest fits.
 	 */
-	hdr = min_t(unsigned int, plan->slot[0].size, ZNB_TX_HDR_LEN);
-	nfrags = (plan->slot[0].size > hdr) + nr - 1;
-	first_map = 1;
-	linear = hdr;
+	p->hdr = min_t(unsigned int, plan->slot[0].size, ZNB_TX_HDR_LEN);
+	nfrags = (plan->slot[0].size > p->hdr) + nr - 1;
+	p->first_map = 1;
+	p->overflow = false;
+	*linear = p->hdr;
 	if (nfrags > MAX_SKB_FRAGS) {
-		overflow = true;
-		first_map = nr - MAX_SKB_FRAGS;
-		linear = 0;
-		for (i = 0; i < first_map; i++)
-			linear += plan->slot[i].size;
+		p->overflow = true;
+		p->first_map = nr - MAX_SKB_FRAGS;
+		*linear = 0;
+		for (i = 0; i < p->first_map; i++)
+			*linear += plan->slot[i].size;
+	}
+}
+
+/* Offset and size of the part of plan slot @s that is mapped as a frag. */
+static unsigned int znb_tx_frag_part(const struct znb_tx_pending *p,
+				     unsigned int s, unsigned int *off)
+{
+	unsigned int size = p->plan.slot[s].size;
+
+	*off = p->plan.slot[s].offset;
+	if (s < p->first_map) {
+		if (s != 0 || p->overflow || size <= p->hdr)
+			return 0;
+		*off += p->hdr;
+		size -= p->hdr;
+	}
+	return size;
+}
+
+/*
+ * Reserves slots and an skb for the gathered packet @p and queues its grant
+ * copies and maps on the batch.  False if it was dropped instead.
+ */
+static bool znb_tx_prepare(struct znb_queue *q, struct znb_tx_pending *p)
+{
+	const struct znb_tx_plan *plan = &p->plan;
+	struct znb_vif *vif = q->vif;
+	struct znb_txq *txq = &q->txq;
+	unsigned int linear, i, off;
+	int pkt;
+	u8 *data;
+
+	znb_tx_layout(p, &linear);
+	if (p->overflow)
 		q->stats.frag_overflow++;
-	}
 
-	skb = napi_alloc_skb(&q->napi, linear);
-	if (unlikely(!skb)) {
+	p->skb = napi_alloc_skb(&q->napi, linear);
+	if (unlikely(!p->skb)) {
 		znb_tx_respond_drop(txq, plan);
 		q->stats.rx_dropped++;
-		return;
+		return false;
 	}
-	pkt = znb_pkt_start(txq, plan, idx);
+	pkt = znb_pkt_start(txq, plan, p->idx);
 	if (unlikely(pkt < 0)) {
-		kfree_skb(skb);
+		kfree_skb(p->skb);
 		znb_tx_respond_drop(txq, plan);
 		q->stats.rx_dropped++;
-		return;
+		return false;
 	}
+	p->pkt = pkt;
 
-	ncopy = 0;
-	data = skb_put(skb, linear);
-	for (i = 0; i < first_map; i++) {
-		unsigned int len = (i == 0 && !overflow) ? hdr :
+	p->copy_start = q->nr_copy;
+	data = skb_put(p->skb, linear);
+	for (i = 0; i < p->first_map; i++) {
+		unsigned int len = (i == 0 && !p->overflow) ? p->hdr :
 				   plan->slot[i].size;
 
-		ncopy = znb_tx_add_copy(q, ncopy, i, plan->slot[i].gref,
-					plan->slot[i].offset, data, len);
+		q->nr_copy = znb_tx_add_copy(q, q->nr_copy, i,
+					     plan->slot[i].gref,
+					     plan->slot[i].offset, data, len);
 		data += len;
 	}
+	p->copy_end = q->nr_copy;
 
-	nmap = 0;
-	for (i = 0; i < nr; i++) {
-		unsigned int size = plan->slot[i].size;
+	p->map_start = q->nr_map;
+	for (i = 0; i < plan->nr_slots; i++) {
+		unsigned int m = q->nr_map;
 		struct page *page;
 
-		if (i < first_map) {
-			if (i != 0 || overflow || size <= hdr)
-				continue;
-			size -= hdr;
-		}
-		if (!size)	/* never a zero-size frag */
-			continue;
-		page = txq->slot[idx[i]].page;
-		gnttab_set_map_op(&q->tx_map[nmap],
+		if (!znb_tx_frag_part(p, i, &off))
+			continue;	/* never a zero-size frag */
+		page = txq->slot[p->idx[i]].page;
+		gnttab_set_map_op(&q->tx_map[m],
 				  (unsigned long)pfn_to_kaddr(page_to_pfn(page)),
 				  GNTMAP_host_map | GNTMAP_readonly,
 				  plan->slot[i].gref, vif->domid);
-		q->tx_map[nmap].status = GNTST_general_error;
-		q->tx_map_page[nmap] = page;
-		q->tx_map_slot[nmap] = i;
-		nmap++;
+		q->tx_map[m].status = GNTST_general_error;
+		q->tx_map_page[m] = page;
+		q->tx_map_slot[m] = i;
+		q->nr_map++;
 	}
+	p->map_end = q->nr_map;
+	return true;
+}
 
-	if (ncopy)
-		gnttab_batch_copy(q->tx_copy, ncopy);
-	if (nmap && gnttab_map_refs(q->tx_map, NULL, q->tx_map_page, nmap) &&
-	    net_ratelimit())
-		netdev_err(vif->dev, "grant map hypercall failed\n");
+/* Reports the grant results of @p to the core, then sends it up or drops it. */
+static void znb_tx_complete(struct znb_queue *q, struct znb_tx_pending *p)
+{
+	const struct znb_tx_plan *plan = &p->plan;
+	struct znb_vif *vif = q->vif;
+	struct znb_txq *txq = &q->txq;
+	struct sk_buff *skb = p->skb;
+	unsigned long copy_bad = 0;
+	unsigned int i, j, frag;
 
-	for (j = 0; j < ncopy; j++) {
+	for (j = p->copy_start; j < p->copy_end; j++) {
 		if (q->tx_copy[j].status == GNTST_okay)
 			continue;
 		if (net_ratelimit())
@@ -242,56 +276,52 @@ static void znb_tx_build(struct znb_queue *q, const struct znb_tx_plan *plan)
 				    q->tx_copy[j].status);
 		__set_bit(q->tx_copy_slot[j], &copy_bad);
 	}
-	for (i = 0; i < nr; i++)
-		if (i < first_map || !plan->slot[i].size)
-			znb_slot_copied(txq, idx[i], !test_bit(i, &copy_bad));
-	for (j = 0; j < nmap; j++) {
+	for (i = 0; i < plan->nr_slots; i++)
+		if (i < p->first_map || !plan->slot[i].size)
+			znb_slot_copied(txq, p->idx[i], !test_bit(i, &copy_bad));
+	for (j = p->map_start; j < p->map_end; j++) {
 		struct gnttab_map_grant_ref *op = &q->tx_map[j];
 		unsigned int s = q->tx_map_slot[j];
 
 		if (op->status == GNTST_okay) {
-			znb_slot_mapped(txq, idx[s], op->handle);
+			znb_slot_mapped(txq, p->idx[s], op->handle);
 			atomic_inc(&znb_pages_mapped);
 			continue;
 		}
 		if (net_ratelimit())
 			netdev_warn(vif->dev, "guest TX grant %u cannot be mapped (status %d)\n",
 				    plan->slot[s].gref, op->status);
-		znb_slot_copied(txq, idx[s], false);
+		znb_slot_copied(txq, p->idx[s], false);
 	}
 
-	if (znb_pkt_failed(txq, pkt)) {
+	if (znb_pkt_failed(txq, p->pkt)) {
 		kfree_skb(skb);
-		if (znb_pkt_release(txq, pkt))
+		if (znb_pkt_release(txq, p->pkt))
 			znb_tx_kick_dealloc(q);
 		return;
 	}
 
-	for (j = 0; j < nmap; j++) {
-		unsigned int s = q->tx_map_slot[j];
-		unsigned int off = plan->slot[s].offset;
-		unsigned int size = plan->slot[s].size;
+	frag = 0;
+	for (j = p->map_start; j < p->map_end; j++) {
 		struct page *page = q->tx_map_page[j];
+		unsigned int off, size;
 
-		if (s == 0) {
-			off += hdr;
-			size -= hdr;
-		}
+		size = znb_tx_frag_part(p, q->tx_map_slot[j], &off);
 		/* The stack puts one reference per frag; ours stays. */
 		get_page(page);
-		skb_add_rx_frag(skb, j, page, off, size, size);
+		skb_add_rx_frag(skb, frag++, page, off, size, size);
 	}
 
-	if (nmap) {
-		struct znb_pkt *p = &txq->pkt[pkt];
+	if (frag) {
+		struct znb_pkt *zp = &txq->pkt[p->pkt];
 
-		znb_ubuf_set_ops(&p->zc, &znb_zc_ops);
-		p->zc.flags = SKBFL_ZEROCOPY_FRAG | SKBFL_DONT_ORPHAN;
-		znb_pkt_arm(txq, pkt);
-		skb_zcopy_init(skb, &p->zc);
+		znb_ubuf_set_ops(&zp->zc, &znb_zc_ops);
+		zp->zc.flags = SKBFL_ZEROCOPY_FRAG | SKBFL_DONT_ORPHAN;
+		znb_pkt_arm(txq, p->pkt);
+		skb_zcopy_init(skb, &zp->zc);
 	} else {
 		/* Everything was copied: answer right away. */
-		znb_pkt_release(txq, pkt);
+		znb_pkt_release(txq, p->pkt);
 	}
 
 	if (!znb_tx_finish_skb(q, skb, plan)) {
@@ -304,13 +334,31 @@ static void znb_tx_build(struct znb_queue *q, const struct znb_tx_plan *plan)
 	napi_gro_receive(&q->napi, skb);
 }
 
+/* Hands the batch's grant ops to the hypervisor and finishes its packets. */
+static void znb_tx_flush(struct znb_queue *q)
+{
+	unsigned int i;
+
+	if (q->nr_copy)
+		gnttab_batch_copy(q->tx_copy, q->nr_copy);
+	if (q->nr_map &&
+	    gnttab_map_refs(q->tx_map, NULL, q->tx_map_page, q->nr_map) &&
+	    net_ratelimit())
+		netdev_err(q->vif->dev, "grant map hypercall failed\n");
+	for (i = 0; i < q->nr_pend; i++)
+		znb_tx_complete(q, &q->pend[i]);
+	q->nr_pend = 0;
+	q->nr_copy = 0;
+	q->nr_map = 0;
+}
+
 static DEFINE_RATELIMIT_STATE(znb_fatal_rs, 5 * HZ, 10);
 
 /* The frontend broke the protocol: disable the vif, say what it did. */
-static void znb_tx_fatal(struct znb_queue *q, RING_IDX prod)
+static void znb_tx_fatal(struct znb_queue *q, const struct znb_tx_plan *plan,
+			 RING_IDX prod)
 {
 	struct znb_vif *vif = q->vif;
-	const struct znb_tx_plan *plan = &q->plan;
 	const char *what = znb_tx_error_str(plan->err);
 
 	if (atomic_xchg(&vif->disabled, 1))
@@ -373,6 +421,7 @@ int znb_tx_poll(struct znb_queue *q, int budget)
 	int done = 0;
 
 	while (done < budget) {
+		struct znb_tx_pending *p;
 		enum znb_tx_verdict v;
 		RING_IDX prod;
 
@@ -381,26 +430,35 @@ int znb_tx_poll(struct znb_queue *q, int budget)
 		/* A packet may take up to ZNB_TX_SLOTS_MAX slots. */
 		if (znb_txq_free_slots(&q->txq) < ZNB_TX_SLOTS_MAX)
 			break;
+		/* Room in the batch for the largest possible packet? */
+		if (q->nr_pend == ZNB_TX_BATCH ||
+		    q->nr_copy + ZNB_TX_PKT_COPY_OPS > ZNB_TX_COPY_OPS ||
+		    q->nr_map + ZNB_TX_SLOTS_MAX > ZNB_TX_MAP_OPS)
+			znb_tx_flush(q);
+
+		p = &q->pend[q->nr_pend];
 		prod = READ_ONCE(q->tx.sring->req_prod);
 		/* Read the requests only after the index covering them. */
 		virt_rmb();
-		v = znb_tx_gather(&q->tx, prod, &vif->lim, &q->plan);
+		v = znb_tx_gather(&q->tx, prod, &vif->lim, &p->plan);
 		if (v == ZNB_TX_EMPTY)
 			break;
 		if (v == ZNB_TX_FATAL) {
-			znb_tx_fatal(q, prod);
+			znb_tx_fatal(q, &p->plan, prod);
 			break;
 		}
 		done++;
 		if (v == ZNB_TX_DROP) {
-			znb_tx_respond_drop(&q->txq, &q->plan);
+			znb_tx_respond_drop(&q->txq, &p->plan);
 			if (net_ratelimit())
 				netdev_warn(vif->dev, "dropped a guest packet: %s\n",
-					    znb_tx_error_str(q->plan.err));
+					    znb_tx_error_str(p->plan.err));
 			continue;
 		}
-		znb_tx_build(q, &q->plan);
+		if (znb_tx_prepare(q, p))
+			q->nr_pend++;
 	}
+	znb_tx_flush(q);
 
 	if (znb_txq_push_responses(&q->txq))
 		znb_queue_notify(q, false);
@@ -419,7 +477,7 @@ void znb_tx_dealloc_work(struct work_struct *work)
 	struct znb_queue *q = container_of(to_delayed_work(work),
 					   struct znb_queue, dealloc_work);
 	struct znb_unmap_batch *b = &q->batch;
-	bool freed = false;
+	unsigned int free_before = znb_txq_free_slots(&q->txq);
 	unsigned int n, i;
 
 	while ((n = znb_dealloc_collect(&q->txq, b)) != 0) {
@@ -449,15 +507,18 @@ void znb_tx_dealloc_work(struct work_struct *work)
 		}
 		atomic_sub(ok, &znb_pages_mapped);
 		znb_dealloc_finish(&q->txq, b, q->unmap_status);
-		freed = true;
 	}
 
-	if (freed) {
+	/*
+	 * Collecting also answers slots that were never mapped (a header
+	 * copied whole): push whenever any slot came back, batch or not.
+	 */
+	if (znb_txq_free_slots(&q->txq) != free_before) {
 		if (znb_txq_push_responses(&q->txq))
 			znb_queue_notify(q, false);
 		znb_queue_kick(q);
 	}
 	if (znb_dealloc_pending(&q->txq))
 		queue_delayed_work(znb_wq, &q->dealloc_work,
-				   msecs_to_jiffies(ZNB_DEALLOC_RETRY_MS));
+				   ZNB_DEALLOC_RETRY_JIFFIES);
 }
