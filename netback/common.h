@@ -252,7 +252,6 @@ void znb_vif_start(struct znb_vif *vif, struct znb_queue **queues,
 		   unsigned int nr);
 void znb_vif_stop(struct znb_vif *vif);
 void znb_vif_update_carrier(struct znb_vif *vif);
-void znb_vif_fatal(struct znb_vif *vif, const char *fmt, ...) __printf(2, 3);
 void znb_queue_notify(struct znb_queue *q, bool rx);
 void znb_queue_kick(struct znb_queue *q);
 void znb_queue_sum_stats(struct znb_vif *vif, struct znb_stats *st,
