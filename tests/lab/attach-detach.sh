@@ -15,7 +15,14 @@ attach() { # ROUND -> sets DEVID
     fi
     DEVID=$(vif_devids g1 | tail -1)
     i=0; until ping -c 1 -W 1 "$IP1" >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 60 ] && break; done
-    check "attach-$1-ping" _ping_q ping -c 2 -W 2 "$IP1"
+    check "attach-$1-ping" _ping_q ping -c 2 -W 2 "$IP1" || { diag; return 1; }
+}
+diag() {
+    info "diag: xl network-list: $(xl network-list g1 | tr '\n' '|')"
+    info "diag: xenbr1 ports: $(ls /sys/class/net/xenbr1/brif | tr '\n' ' ') neigh: $(ip neigh show 10.0.1.2)"
+    guest_run g1 'ip -o addr; ip -o link; cat /tmp/netcfg.*' | sed 's/^/LAB-INFO [attach-detach] diag guest: /'
+    tail -5 /var/log/xen/vif-lab.log | sed 's/^/LAB-INFO [attach-detach] diag vif-lab: /'
+    guest_console g1 | tail -15 | sed 's/^/LAB-INFO [attach-detach] diag console: /'
 }
 for r in 1 2 3; do
     attach $r || continue

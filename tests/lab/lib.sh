@@ -242,6 +242,21 @@ assert_mappings_drained() {
     check_eq "mappings-drained-$1" 0 "$_v"
 }
 
+# module-wide count of guest pages the backend holds mapped (znetback debugfs
+# /sys/kernel/debug/znetback/pages_mapped); empty if the backend has none
+backend_global_mapped() {
+    [ -d /sys/kernel/debug/znetback ] || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+    cat /sys/kernel/debug/znetback/pages_mapped 2>/dev/null
+}
+# assert_global_drained [SECS]: after all guests are gone, no mapping may be left anywhere
+assert_global_drained() {
+    _v=$(backend_global_mapped)
+    [ -n "$_v" ] || return 0
+    _i=0
+    while [ "$_v" != 0 ] && [ $_i -lt "${1:-20}" ]; do sleep 1; _i=$((_i+1)); _v=$(backend_global_mapped); done
+    check_eq global-pages-mapped-zero 0 "$_v"
+}
+
 # ---------------------------------------------------------------- dmesg checks
 DOM0_BAD='Oops|BUG[: ]|WARNING:|[Bb]ad page|general protection|Call Trace|refcount_t|list_add corruption|list_del corruption|use-after-free|double free|RIP: '
 GUEST_BAD='Grant still in use|leaked grant|Oops|BUG[: ]|WARNING:|Call Trace|[Bb]ad page'
@@ -259,7 +274,8 @@ check_dom0_dmesg() {
 check_guest_dmesg() { # NAME
     _bad=$(guest_console "$1" | grep -E "$GUEST_BAD")
     if [ -z "$_bad" ]; then pass "guest-dmesg-clean-$1"; else
-        echo "$_bad" | head -20 | sed "s/^/LAB-INFO [$(scen)] $1 dmesg: /"
+        _l=$(guest_console "$1" | grep -n -E "$GUEST_BAD" | head -1 | cut -d: -f1)
+        guest_console "$1" | sed -n "$((_l > 15 ? _l - 15 : 1)),$((_l + 40))p" | sed "s/^/LAB-INFO [$(scen)] $1 console: /"
         fail "guest-dmesg-clean-$1" "$(echo "$_bad" | head -1)"
     fi
 }
@@ -299,6 +315,7 @@ lab_teardown() {
     _i=0; while ls /sys/class/net | grep -q '^vif' && [ $_i -lt 50 ]; do sleep 0.2; _i=$((_i+1)); done
     _left=$(ls /sys/class/net | grep '^vif')
     [ -z "$_left" ] || fail backend-vifs-gone "left: $_left"
+    assert_global_drained 30
     [ -z "$(xenstore-ls /local/domain/0/backend/vif 2>/dev/null)" ] || warn "backend/vif xenstore entries left: $(xenstore-list /local/domain/0/backend/vif 2>/dev/null | tr '\n' ' ')"
     if [ -f $LAB_CUR/cleanup ]; then
         sed '1!G;h;$!d' $LAB_CUR/cleanup > $LAB_CUR/cleanup.rev

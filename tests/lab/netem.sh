@@ -9,11 +9,11 @@ peer_create
 check netem-peer0 tc qdisc add dev peer0 root netem delay 200ms reorder 25% duplicate 10%
 check netem-peer1 ip netns exec peer tc qdisc add dev peer1 root netem delay 200ms reorder 25% duplicate 10%
 ping_check g1 3 peer
-xfer_g2p g1 4
-xfer_p2g g1 4
-xfer_g2p g1 2 xfer-g1-to-peer-2
+xfer_g2p g1 2
+xfer_p2g g1 2
+xfer_g2p g1 1 xfer-g1-to-peer-2
 tc -s qdisc show dev peer0 | tr -s ' ' | sed 's/^/LAB-INFO [netem] peer0: /'
 # remove netem while packets may still sit in it, then move data again
 tc qdisc del dev peer0 root
 ip netns exec peer tc qdisc del dev peer1 root
-xfer_g2p g1 8 xfer-g1-to-peer-after-netem
+xfer_g2p g1 4 xfer-g1-to-peer-after-netem
