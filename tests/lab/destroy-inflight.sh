@@ -8,10 +8,10 @@ peer_create
 check netem-delay-1s tc qdisc add dev peer0 root netem delay 1000ms limit 100000
 blob_guest g1 big 32 >/dev/null
 # guest -> peer through the 1s netem queue
-timeout 120 /sbin/ip netns exec peer wget -q -O /dev/null "http://$(guest_ip g1)/big" &
+timeout 30 /sbin/ip netns exec peer wget -q -O /dev/null "http://$(guest_ip g1)/big" &
 W1=$!
 # guest -> dom0 socket whose reader is stalled (skbs queued in the socket)
-( timeout 120 wget -q -O - "http://$(guest_ip g1)/big" | { sleep 20; cat >/dev/null; } ) &
+( timeout 30 wget -q -O - "http://$(guest_ip g1)/big" | { sleep 15; cat >/dev/null; } ) &
 W2=$!
 sleep 4
 info "before destroy: global mapped=$(backend_global_mapped) $(backend_stat "$(guest_vif g1)" pages_mapped_now)"

@@ -1,10 +1,10 @@
 # Leak check: repeated guest lifecycles (graceful detach and abrupt destroy, traffic through a netem queue each time); Xen free memory, dom0 memory, backend module refcount and mapped pages must return to baseline.
 # lab-backend: default
 # lab-timeout: 900
-N=${LAB_LEAK_CYCLES:-6}
+N=${LAB_LEAK_CYCLES:-3}
 lab_modprobe sch_netem || { fail modprobe-netem; exit 1; }
 peer_create
-tc qdisc add dev peer0 root netem delay 100ms limit 100000
+tc qdisc add dev peer0 root netem delay 50ms limit 100000
 xen_free() { xl info | awk '/^free_memory/{print $3}'; }
 dom0_avail() { awk '/^MemAvailable/{print int($2/1024)}' /proc/meminfo; }
 modref() { awk -v m="$(backend_current | tr - _)" '$1==m{print $3}' /proc/modules; }
@@ -13,16 +13,18 @@ snapshot() { echo "xen_free=$(xen_free)MiB dom0_avail=$(dom0_avail)MiB slab=$(aw
 cycle() { # I HOW
     guest_start "c$1" 1 >/dev/null || return 1
     guest_wait "c$1" 120 || { fail "cycle-$1-up"; xl destroy "c$1"; return 1; }
-    xfer_g2p "c$1" 4 "cycle-$1-xfer-to-peer" >/dev/null
-    xfer_d2g "c$1" 4 0 "cycle-$1-xfer-from-dom0" >/dev/null
+    xfer_g2p "c$1" 2 "cycle-$1-xfer-to-peer"
+    xfer_d2g "c$1" 4 0 "cycle-$1-xfer-from-dom0"
     # start one more transfer and end the guest while it runs
-    blob_guest "c$1" big 16 >/dev/null
+    blob_guest "c$1" big 8 >/dev/null
     timeout 60 /sbin/ip netns exec peer wget -q -O /dev/null "http://$(guest_ip "c$1")/big" &
     _w=$!
     sleep 1
+    _t=$(uptime_s)
     if [ "$2" = graceful ]; then vif_detach "c$1" 0; fi
     xl destroy "c$1"
-    wait $_w 2>/dev/null
+    kill $_w 2>/dev/null; wait $_w 2>/dev/null
+    info "cycle $1: $2 end took $(awk "BEGIN{print $(uptime_s)-$_t}")s"
     _i=0; while ls /sys/class/net | grep -q '^vif' && [ $_i -lt 100 ]; do sleep 0.2; _i=$((_i+1)); done
     check_guest_dmesg "c$1"
     # forget the guest: lab_teardown must not handle it again

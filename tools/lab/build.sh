@@ -220,7 +220,7 @@ lab_images() {
 # per-run overlay: scenarios, run config, znetback.ko. Args: OUT SCENARIO...
 lab_overlay() {
     local out=$1; shift
-    local O=$LAB_BUILD/run/overlay
+    local O=$LAB_BUILD/run/overlay-$$
     rm -rf "$O"; mkdir -p "$O/lab/tests" "$O/lib/modules/lab"
     cp -a "$LAB_REPO/tests/lab/." "$O/lab/tests/"
     if [ -d "$LAB_REPO/tests/leak" ]; then mkdir -p "$O/lab/tests/leak"; cp -a "$LAB_REPO/tests/leak/." "$O/lab/tests/leak/"; fi
@@ -235,8 +235,9 @@ lab_overlay() {
         echo "LAB_BACKEND=$LAB_BACKEND"
         echo "LAB_INTERACTIVE=${LAB_INTERACTIVE:-0}"
         echo "LAB_SCENARIO_TIMEOUT=${LAB_SCENARIO_TIMEOUT:-600}"
-        echo "LAB_LEAK_CYCLES=${LAB_LEAK_CYCLES:-6}"
+        echo "LAB_LEAK_CYCLES=${LAB_LEAK_CYCLES:-3}"
         echo "LAB_GIT=\"$(git -C "$LAB_REPO" rev-parse --short HEAD 2>/dev/null || echo none)\""
     } > "$O/lab/config"
     mkcpio "$O" 1 > "$out"
+    rm -rf "$O"
 }
