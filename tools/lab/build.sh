@@ -223,7 +223,16 @@ lab_overlay() {
     local O=$LAB_BUILD/run/overlay-$$
     rm -rf "$O"; mkdir -p "$O/lab/tests" "$O/lib/modules/lab"
     cp -a "$LAB_REPO/tests/lab/." "$O/lab/tests/"
-    if [ -d "$LAB_REPO/tests/leak" ]; then mkdir -p "$O/lab/tests/leak"; cp -a "$LAB_REPO/tests/leak/." "$O/lab/tests/leak/"; fi
+    local d t
+    for d in leak hostile; do
+        [ -d "$LAB_REPO/tests/$d" ] || continue
+        mkdir -p "$O/lab/tests/$d"; cp -a "$LAB_REPO/tests/$d/." "$O/lab/tests/$d/"
+    done
+    # znbstat (counters) and znbfront (test frontend), built static by make tools
+    mkdir -p "$O/usr/local/bin"
+    for t in znbstat znbfront; do
+        [ -x "$LAB_REPO/build/tools/$t" ] && cp "$LAB_REPO/build/tools/$t" "$O/usr/local/bin/"
+    done
     if [ "$LAB_BACKEND" = znetback ]; then
         cp "$ZNETBACK_KO" "$O/lib/modules/lab/znetback.ko"
         local deps
