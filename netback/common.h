@@ -18,6 +18,7 @@
 #include <xen/xenbus.h>
 #include <xen/interface/io/netif.h>
 
+#include "znb_policy.h"
 #include "znb_pool.h"
 #include "znb_txreq.h"
 #include "compat.h"
@@ -57,6 +58,12 @@
  * @rx_dropped: guest packets dropped after validation (no memory, bad headers)
  * @frag_overflow: guest packets with more slots than skb frags
  * @csum_fixup: GSO packets from the guest without a partial checksum
+ * @pol_mapped: guest packets whose data the policy mapped
+ * @pol_copied: guest packets whose data the policy copied
+ * @pol_small: of @pol_copied, copied for being small
+ * @pol_to_copy: flows switched to copying
+ * @pol_to_map: flows switched back to mapping
+ * @pol_probes: mapped probes of copied flows
  */
 struct znb_qstats {
 	u64 rx_packets;
@@ -67,6 +74,12 @@ struct znb_qstats {
 	u64 rx_dropped;
 	u64 frag_overflow;
 	u64 csum_fixup;
+	u64 pol_mapped;
+	u64 pol_copied;
+	u64 pol_small;
+	u64 pol_to_copy;
+	u64 pol_to_map;
+	u64 pol_probes;
 };
 
 struct znb_vif;
@@ -80,10 +93,14 @@ struct znb_vif;
  * @hdr: bytes of slot 0 copied into the head (when not @overflow)
  * @first_map: slots before this one are copied into the head
  * @overflow: more slots than frags; leading slots copied whole
- * @copy_start: first entry of znb_queue::tx_copy of this packet
- * @copy_end: end of its entries
+ * @map: the policy chose to map the frag data (else it is grant-copied)
+ * @copy_start: first header copy of this packet in znb_queue::tx_copy
+ * @copy_end: end of its header copies
+ * @dcopy_start: first frag data copy of this packet in znb_queue::tx_copy
+ * @dcopy_end: end of its frag data copies
  * @map_start: first entry of znb_queue::tx_map of this packet
  * @map_end: end of its entries
+ * @dpage: page each plan slot's frag data is copied to (copy decision)
  */
 struct znb_tx_pending {
 	struct sk_buff *skb;
@@ -93,10 +110,14 @@ struct znb_tx_pending {
 	u16 hdr;
 	u16 first_map;
 	bool overflow;
+	bool map;
 	u16 copy_start;
 	u16 copy_end;
+	u16 dcopy_start;
+	u16 dcopy_end;
 	u16 map_start;
 	u16 map_end;
+	struct page *dpage[ZNB_TX_SLOTS_MAX];
 };
 
 /**
@@ -115,6 +136,8 @@ struct znb_tx_pending {
  * @tx_irq_name: name of the TX (or only) IRQ
  * @rx_irq_name: name of the RX IRQ
  * @txq: grant lifecycle core state (slot pool, packet contexts)
+ * @flows: what completions taught the copy-or-map policy, per flow
+ * @pkt_hash: flow hash of each packet context, for the policy's learning
  * @pages: dom0 pages guest grants are mapped on, one per slot
  * @pend: packets of the batch being built
  * @nr_pend: entries used in @pend
@@ -156,6 +179,8 @@ struct znb_queue {
 	char rx_irq_name[IFNAMSIZ + 16];
 
 	struct znb_txq txq;
+	struct znb_flow_table flows;
+	u32 pkt_hash[ZNB_PENDING];
 	struct page *pages[ZNB_PENDING];
 	struct znb_tx_pending pend[ZNB_TX_BATCH];
 	unsigned int nr_pend;
@@ -235,6 +260,8 @@ extern unsigned int znb_fatal_slots;
 extern unsigned int znb_rx_queue_len;
 extern unsigned int znb_rx_stall_timeout_ms;
 extern unsigned int znb_drain_timeout_ms;
+extern unsigned int znb_tx_policy;
+extern unsigned int znb_tx_copy_below;
 extern struct workqueue_struct *znb_wq;
 extern struct dentry *znb_debugfs_root;
 extern atomic_t znb_pages_mapped;
@@ -254,6 +281,7 @@ void znb_vif_stop(struct znb_vif *vif);
 void znb_vif_update_carrier(struct znb_vif *vif);
 void znb_queue_notify(struct znb_queue *q, bool rx);
 void znb_queue_kick(struct znb_queue *q);
+void znb_queue_qstats(struct znb_queue *q, struct znb_qstats *qs);
 void znb_queue_sum_stats(struct znb_vif *vif, struct znb_stats *st,
 			 struct znb_qstats *qs, u64 *oldest_ns);
 

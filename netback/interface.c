@@ -169,6 +169,7 @@ struct znb_queue *znb_queue_alloc(struct znb_vif *vif, unsigned int id)
 		return NULL;
 	}
 	znb_txq_init(&q->txq, (void *const *)q->pages);
+	znb_policy_init(&q->flows);
 	netif_napi_add(vif->dev, &q->napi, znb_poll);
 	return q;
 }
@@ -293,6 +294,30 @@ static void znb_qstats_add(struct znb_qstats *sum, const struct znb_qstats *s)
 	sum->rx_dropped += s->rx_dropped;
 	sum->frag_overflow += s->frag_overflow;
 	sum->csum_fixup += s->csum_fixup;
+	sum->pol_mapped += s->pol_mapped;
+	sum->pol_copied += s->pol_copied;
+	sum->pol_small += s->pol_small;
+	sum->pol_to_copy += s->pol_to_copy;
+	sum->pol_to_map += s->pol_to_map;
+	sum->pol_probes += s->pol_probes;
+}
+
+/**
+ * znb_queue_qstats() - a queue's netback counters, the policy's included
+ * @q: queue
+ * @qs: filled in
+ */
+void znb_queue_qstats(struct znb_queue *q, struct znb_qstats *qs)
+{
+	const struct znb_flow_table *ft = &q->flows;
+
+	*qs = q->stats;
+	qs->pol_mapped = READ_ONCE(ft->mapped);
+	qs->pol_copied = READ_ONCE(ft->copied);
+	qs->pol_small = READ_ONCE(ft->copied_small);
+	qs->pol_to_copy = READ_ONCE(ft->to_copy);
+	qs->pol_to_map = READ_ONCE(ft->to_map);
+	qs->pol_probes = READ_ONCE(ft->probes);
 }
 
 /* Waits for the queue's in-flight slots; false if they never came back. */
@@ -333,6 +358,7 @@ static bool znb_queue_drain(struct znb_vif *vif, struct znb_queue *q)
  */
 void znb_queue_teardown(struct znb_vif *vif, struct znb_queue *q)
 {
+	struct znb_qstats qs;
 	unsigned long flags;
 	bool drained;
 
@@ -372,7 +398,8 @@ void znb_queue_teardown(struct znb_vif *vif, struct znb_queue *q)
 	rtnl_lock();
 	znb_stats_add(&vif->base, &q->txq.st);
 	vif->base.mapped_now = 0;
-	znb_qstats_add(&vif->qbase, &q->stats);
+	znb_queue_qstats(q, &qs);
+	znb_qstats_add(&vif->qbase, &qs);
 	if (!drained)
 		vif->leaked_pages += READ_ONCE(q->txq.st.mapped_now);
 	rtnl_unlock();
@@ -464,9 +491,11 @@ void znb_queue_sum_stats(struct znb_vif *vif, struct znb_stats *st,
 		return;
 	for (i = 0; i < vif->nr_queues; i++) {
 		struct znb_queue *q = vif->queues[i];
+		struct znb_qstats one;
 
 		znb_stats_add(st, &q->txq.st);
-		znb_qstats_add(qs, &q->stats);
+		znb_queue_qstats(q, &one);
+		znb_qstats_add(qs, &one);
 		*oldest_ns = max(*oldest_ns,
 				 znb_txq_oldest_age_ns(&q->txq, now));
 	}
@@ -569,6 +598,12 @@ enum znb_ethtool_stat {
 	ZNB_ES_MAP_ERRORS,
 	ZNB_ES_UNMAP_ERRORS,
 	ZNB_ES_TX_DROPPED_ERRORS,
+	ZNB_ES_POL_MAPPED,
+	ZNB_ES_POL_COPIED,
+	ZNB_ES_POL_SMALL,
+	ZNB_ES_POL_TO_COPY,
+	ZNB_ES_POL_TO_MAP,
+	ZNB_ES_POL_PROBES,
 	ZNB_ES_COUNT
 };
 
@@ -590,6 +625,12 @@ static const char znb_ethtool_names[ZNB_ES_COUNT][ETH_GSTRING_LEN] = {
 	[ZNB_ES_MAP_ERRORS] = "map_errors",
 	[ZNB_ES_UNMAP_ERRORS] = "unmap_errors",
 	[ZNB_ES_TX_DROPPED_ERRORS] = "tx_dropped_errors",
+	[ZNB_ES_POL_MAPPED] = "policy_mapped",
+	[ZNB_ES_POL_COPIED] = "policy_copied",
+	[ZNB_ES_POL_SMALL] = "policy_copied_small",
+	[ZNB_ES_POL_TO_COPY] = "policy_flows_to_copy",
+	[ZNB_ES_POL_TO_MAP] = "policy_flows_to_map",
+	[ZNB_ES_POL_PROBES] = "policy_probes",
 };
 
 static int znb_get_sset_count(struct net_device *dev, int sset)
@@ -629,6 +670,12 @@ static void znb_get_ethtool_stats(struct net_device *dev,
 	data[ZNB_ES_MAP_ERRORS] = st.map_errors;
 	data[ZNB_ES_UNMAP_ERRORS] = st.unmap_errors;
 	data[ZNB_ES_TX_DROPPED_ERRORS] = st.dropped;
+	data[ZNB_ES_POL_MAPPED] = qs.pol_mapped;
+	data[ZNB_ES_POL_COPIED] = qs.pol_copied;
+	data[ZNB_ES_POL_SMALL] = qs.pol_small;
+	data[ZNB_ES_POL_TO_COPY] = qs.pol_to_copy;
+	data[ZNB_ES_POL_TO_MAP] = qs.pol_to_map;
+	data[ZNB_ES_POL_PROBES] = qs.pol_probes;
 }
 
 static void znb_get_drvinfo(struct net_device *dev,

@@ -36,6 +36,16 @@ module_param_named(drain_timeout, znb_drain_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(drain_timeout,
 		 "Milliseconds disconnect waits for mapped guest pages before leaking them");
 
+unsigned int znb_tx_policy = ZNB_POLICY_AUTO;
+module_param_named(tx_policy, znb_tx_policy, uint, 0644);
+MODULE_PARM_DESC(tx_policy,
+		 "Guest TX data: 0 = auto (map; copy flows the stack copies out anyway), 1 = always map, 2 = always copy");
+
+unsigned int znb_tx_copy_below = 512;
+module_param_named(tx_copy_below, znb_tx_copy_below, uint, 0644);
+MODULE_PARM_DESC(tx_copy_below,
+		 "With tx_policy=0, guest packets shorter than this are copied, not mapped");
+
 struct workqueue_struct *znb_wq;
 struct dentry *znb_debugfs_root;
 atomic_t znb_pages_mapped = ATOMIC_INIT(0);

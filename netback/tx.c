@@ -26,9 +26,14 @@ static void znb_zc_complete(struct sk_buff *skb, struct ubuf_info *uarg,
 {
 	struct znb_pkt *pkt = container_of(uarg, struct znb_pkt, zc);
 	struct znb_queue *q = container_of(pkt->q, struct znb_queue, txq);
+	/* Read before the last put: the context is reused right after. */
+	u32 hash = READ_ONCE(q->pkt_hash[pkt->first]);
+	bool copied_out = READ_ONCE(pkt->copied_out) || !zerocopy_success;
 
-	if (znb_pkt_zc_put(pkt, zerocopy_success))
+	if (znb_pkt_zc_put(pkt, zerocopy_success)) {
+		znb_policy_learn(&q->flows, hash, copied_out);
 		znb_tx_kick_dealloc(q);
+	}
 }
 
 static const struct znb_ubuf_ops znb_zc_ops = {
@@ -192,15 +197,14 @@ static unsigned int znb_tx_frag_part(const struct znb_tx_pending *p,
 }
 
 /*
- * Reserves slots and an skb for the gathered packet @p and queues its grant
- * copies and maps on the batch.  False if it was dropped instead.
+ * Reserves slots and an skb for the gathered packet @p and queues the grant
+ * copies of its head on the batch.  False if it was dropped instead.
  */
 static bool znb_tx_prepare(struct znb_queue *q, struct znb_tx_pending *p)
 {
 	const struct znb_tx_plan *plan = &p->plan;
-	struct znb_vif *vif = q->vif;
 	struct znb_txq *txq = &q->txq;
-	unsigned int linear, i, off;
+	unsigned int linear, i;
 	int pkt;
 	u8 *data;
 
@@ -235,26 +239,86 @@ static bool znb_tx_prepare(struct znb_queue *q, struct znb_tx_pending *p)
 		data += len;
 	}
 	p->copy_end = q->nr_copy;
+	memset(p->dpage, 0, sizeof(p->dpage));
+	return true;
+}
+
+/*
+ * With the head copied: asks the policy whether to map the rest of @p or to
+ * copy it, and queues the maps or the copies (into fresh pages) on the batch.
+ */
+static void znb_tx_queue_data(struct znb_queue *q, struct znb_tx_pending *p)
+{
+	const struct znb_tx_plan *plan = &p->plan;
+	struct sk_buff *skb = p->skb;
+	unsigned int i, off, size;
+	u32 hash;
+
+	hash = znb_flow_hash(skb->data, skb_headlen(skb));
+	q->pkt_hash[p->pkt] = hash;
+	p->map = znb_policy_decide(&q->flows, (enum znb_tx_policy)
+				   min_t(unsigned int, znb_tx_policy,
+					 ZNB_POLICY_COPY),
+				   hash, plan->pkt_len, znb_tx_copy_below);
 
 	p->map_start = q->nr_map;
+	p->dcopy_start = q->nr_copy;
 	for (i = 0; i < plan->nr_slots; i++) {
-		unsigned int m = q->nr_map;
+		struct gnttab_copy *op;
 		struct page *page;
 
-		if (!znb_tx_frag_part(p, i, &off))
+		size = znb_tx_frag_part(p, i, &off);
+		if (!size)
 			continue;	/* never a zero-size frag */
-		page = txq->slot[p->idx[i]].page;
-		gnttab_set_map_op(&q->tx_map[m],
-				  (unsigned long)pfn_to_kaddr(page_to_pfn(page)),
-				  GNTMAP_host_map | GNTMAP_readonly,
-				  plan->slot[i].gref, vif->domid);
-		q->tx_map[m].status = GNTST_general_error;
-		q->tx_map_page[m] = page;
-		q->tx_map_slot[m] = i;
-		q->nr_map++;
+		if (p->map) {
+			unsigned int m = q->nr_map++;
+
+			page = q->txq.slot[p->idx[i]].page;
+			gnttab_set_map_op(&q->tx_map[m],
+					  (unsigned long)pfn_to_kaddr(page_to_pfn(page)),
+					  GNTMAP_host_map | GNTMAP_readonly,
+					  plan->slot[i].gref, q->vif->domid);
+			q->tx_map[m].status = GNTST_general_error;
+			q->tx_map_page[m] = page;
+			q->tx_map_slot[m] = i;
+			continue;
+		}
+		page = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+		p->dpage[i] = page;
+		if (!page)
+			continue;	/* reported as a failed slot */
+		op = &q->tx_copy[q->nr_copy];
+		op->source.u.ref = plan->slot[i].gref;
+		op->source.domid = q->vif->domid;
+		op->source.offset = off;
+		op->dest.u.gmfn = xen_page_to_gfn(page);
+		op->dest.domid = DOMID_SELF;
+		op->dest.offset = 0;
+		op->len = size;
+		op->flags = GNTCOPY_source_gref;
+		op->status = GNTST_general_error;
+		q->tx_copy_slot[q->nr_copy++] = i;
 	}
 	p->map_end = q->nr_map;
-	return true;
+	p->dcopy_end = q->nr_copy;
+}
+
+static void znb_tx_note_copy_errors(struct znb_queue *q,
+				    const struct znb_tx_plan *plan,
+				    unsigned int start, unsigned int end,
+				    unsigned long *bad)
+{
+	unsigned int j;
+
+	for (j = start; j < end; j++) {
+		if (q->tx_copy[j].status == GNTST_okay)
+			continue;
+		if (net_ratelimit())
+			netdev_warn(q->vif->dev, "guest TX grant %u cannot be copied (status %d)\n",
+				    plan->slot[q->tx_copy_slot[j]].gref,
+				    q->tx_copy[j].status);
+		__set_bit(q->tx_copy_slot[j], bad);
+	}
 }
 
 /* Reports the grant results of @p to the core, then sends it up or drops it. */
@@ -265,20 +329,20 @@ static void znb_tx_complete(struct znb_queue *q, struct znb_tx_pending *p)
 	struct znb_txq *txq = &q->txq;
 	struct sk_buff *skb = p->skb;
 	unsigned long copy_bad = 0;
-	unsigned int i, j, frag;
+	unsigned int i, j, frag, nmapped = 0;
 
-	for (j = p->copy_start; j < p->copy_end; j++) {
-		if (q->tx_copy[j].status == GNTST_okay)
-			continue;
-		if (net_ratelimit())
-			netdev_warn(vif->dev, "guest TX grant %u cannot be copied (status %d)\n",
-				    plan->slot[q->tx_copy_slot[j]].gref,
-				    q->tx_copy[j].status);
-		__set_bit(q->tx_copy_slot[j], &copy_bad);
-	}
-	for (i = 0; i < plan->nr_slots; i++)
+	znb_tx_note_copy_errors(q, plan, p->copy_start, p->copy_end, &copy_bad);
+	znb_tx_note_copy_errors(q, plan, p->dcopy_start, p->dcopy_end,
+				&copy_bad);
+	for (i = 0; i < plan->nr_slots; i++) {
+		unsigned int off;
+
 		if (i < p->first_map || !plan->slot[i].size)
 			znb_slot_copied(txq, p->idx[i], !test_bit(i, &copy_bad));
+		if (!p->map && znb_tx_frag_part(p, i, &off))
+			znb_slot_copied(txq, p->idx[i],
+					p->dpage[i] && !test_bit(i, &copy_bad));
+	}
 	for (j = p->map_start; j < p->map_end; j++) {
 		struct gnttab_map_grant_ref *op = &q->tx_map[j];
 		unsigned int s = q->tx_map_slot[j];
@@ -286,6 +350,7 @@ static void znb_tx_complete(struct znb_queue *q, struct znb_tx_pending *p)
 		if (op->status == GNTST_okay) {
 			znb_slot_mapped(txq, p->idx[s], op->handle);
 			atomic_inc(&znb_pages_mapped);
+			nmapped++;
 			continue;
 		}
 		if (net_ratelimit())
@@ -295,6 +360,9 @@ static void znb_tx_complete(struct znb_queue *q, struct znb_tx_pending *p)
 	}
 
 	if (znb_pkt_failed(txq, p->pkt)) {
+		for (i = 0; i < plan->nr_slots; i++)
+			if (p->dpage[i])
+				put_page(p->dpage[i]);
 		kfree_skb(skb);
 		if (znb_pkt_release(txq, p->pkt))
 			znb_tx_kick_dealloc(q);
@@ -302,17 +370,26 @@ static void znb_tx_complete(struct znb_queue *q, struct znb_tx_pending *p)
 	}
 
 	frag = 0;
-	for (j = p->map_start; j < p->map_end; j++) {
-		struct page *page = q->tx_map_page[j];
-		unsigned int off, size;
+	j = p->map_start;
+	for (i = 0; i < plan->nr_slots; i++) {
+		unsigned int off, size = znb_tx_frag_part(p, i, &off);
 
-		size = znb_tx_frag_part(p, q->tx_map_slot[j], &off);
-		/* The stack puts one reference per frag; ours stays. */
-		get_page(page);
-		skb_add_rx_frag(skb, frag++, page, off, size, size);
+		if (!size)
+			continue;
+		if (p->map) {
+			/* The stack puts one reference per frag; ours stays. */
+			get_page(q->tx_map_page[j++]);
+			skb_add_rx_frag(skb, frag++, q->tx_map_page[j - 1], off,
+					size, size);
+		} else {
+			/* The copy's page belongs to the skb from here on. */
+			skb_add_rx_frag(skb, frag++, p->dpage[i], 0, size,
+					PAGE_SIZE);
+			p->dpage[i] = NULL;
+		}
 	}
 
-	if (frag) {
+	if (nmapped) {
 		struct znb_pkt *zp = &txq->pkt[p->pkt];
 
 		znb_ubuf_set_ops(&zp->zc, &znb_zc_ops);
@@ -337,14 +414,20 @@ static void znb_tx_complete(struct znb_queue *q, struct znb_tx_pending *p)
 /* Hands the batch's grant ops to the hypervisor and finishes its packets. */
 static void znb_tx_flush(struct znb_queue *q)
 {
-	unsigned int i;
+	unsigned int i, hdr_copies = q->nr_copy;
 
-	if (q->nr_copy)
-		gnttab_batch_copy(q->tx_copy, q->nr_copy);
+	/* The heads first: the policy looks at the headers. */
+	if (hdr_copies)
+		gnttab_batch_copy(q->tx_copy, hdr_copies);
+	for (i = 0; i < q->nr_pend; i++)
+		znb_tx_queue_data(q, &q->pend[i]);
 	if (q->nr_map &&
 	    gnttab_map_refs(q->tx_map, NULL, q->tx_map_page, q->nr_map) &&
 	    net_ratelimit())
 		netdev_err(q->vif->dev, "grant map hypercall failed\n");
+	if (q->nr_copy > hdr_copies)
+		gnttab_batch_copy(q->tx_copy + hdr_copies,
+				  q->nr_copy - hdr_copies);
 	for (i = 0; i < q->nr_pend; i++)
 		znb_tx_complete(q, &q->pend[i]);
 	q->nr_pend = 0;
