@@ -16,7 +16,7 @@ FUZZ_LONG_SECONDS ?= 600
 KERNEL_SOURCES := $(wildcard netback/*.[ch] grant/*.[ch] include/*.h)
 
 .PHONY: help all tools deps unit mutations fuzz fuzz-smoke kbuild-core module \
-	checkpatch check demo lab lab-check bench clean
+	checkpatch check demo lab-check clean
 
 help:
 	@echo "znetback — zero-copy Xen network backend for dom0"
@@ -33,7 +33,6 @@ help:
 	@echo "  make kbuild-core compile grant/ with Kbuild, W=1, warnings are errors"
 	@echo "  make checkpatch  checkpatch.pl --strict on the kernel sources"
 	@echo "  make lab-check   run every lab scenario on real Xen in QEMU"
-	@echo "  make bench       znetback vs in-tree xen-netback in the lab (not part of check)"
 
 all: module tools unit
 
@@ -107,16 +106,13 @@ check:
 
 demo:
 	@tools/deps.sh
-	@$(MAKE) -s module
-	tools/lab/lab demo
+	@$(MAKE) -s module tools
+	tools/lab/lab run demo
 
-lab-check:
-	tools/lab/lab check
-
-bench:
-	@tools/deps.sh
-	@$(MAKE) -s module
-	tools/lab/lab bench
+# Every lab scenario, the leak cycles and the hostile catalogue in one boot.
+LAB_CHECK_SCENARIOS := all leak/cycles hostile/catalogue
+lab-check: module tools
+	LAB_BACKEND=znetback tools/lab/lab run $(LAB_CHECK_SCENARIOS)
 
 clean:
 	rm -rf $(BUILD)
