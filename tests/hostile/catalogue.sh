@@ -14,13 +14,12 @@ hostile_setup() {
     guest_wait g1 || return 1
     guest_wait g2 || return 1
     cp /usr/local/bin/znbfront /lab/www/znbfront || { fail setup-znbfront "no znbfront in dom0"; return 1; }
-    for _m in xen-evtchn xen-gntalloc; do
-        _ko=$(find /lib/modules -name "$_m.ko" | head -1)
-        [ -n "$_ko" ] || { fail "setup-$_m" "no $_m.ko in dom0"; return 1; }
-        cp "$_ko" /lab/www/
+    # The guest runs dom0's kernel, so dom0's module files load there too.
+    for _m in xen_evtchn xen_gntalloc; do
+        cp "/lib/modules/lab/$_m.ko" /lab/www/ || { fail "setup-$_m" "no $_m.ko in dom0"; return 1; }
     done
-    guest_run g1 "cd /tmp && for f in znbfront xen-evtchn.ko xen-gntalloc.ko; do wget -q http://10.0.0.1/\$f || exit 1; done;
-        chmod 755 znbfront && insmod xen-evtchn.ko && insmod xen-gntalloc.ko &&
+    guest_run g1 "cd /tmp && for f in znbfront xen_evtchn.ko xen_gntalloc.ko; do wget -q http://10.0.0.1/\$f || exit 1; done;
+        chmod 755 znbfront && insmod xen_evtchn.ko && insmod xen_gntalloc.ko &&
         echo 0 > /sys/bus/xen/drivers_autoprobe && ls /dev/xen/" \
         || { fail setup-g1 "could not install znbfront in g1"; return 1; }
     pass setup "znbfront in g1, xen-netfront will not bind new vifs"
