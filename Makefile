@@ -107,7 +107,7 @@ check:
 demo:
 	@tools/deps.sh
 	@$(MAKE) -s module tools
-	tools/lab/lab run demo
+	tools/lab/demo
 
 # Every lab scenario, the leak cycles and the hostile catalogue in one boot.
 LAB_CHECK_SCENARIOS := all leak/cycles hostile/catalogue
