@@ -15,3 +15,8 @@ $(BUILD)/unit/znb-unit: $(UNIT_TEST_SOURCES) $(UNIT_CORE_SOURCES) $(UNIT_HEADERS
 	@mkdir -p $(dir $@)
 	$(UNIT_CC) $(UNIT_CFLAGS) -Iinclude -Itests/unit $(UNIT_EXTRA_CFLAGS) -o $@ \
 		$(UNIT_TEST_SOURCES) $(UNIT_CORE_SOURCES)
+
+# For tests/unit/mutations.sh, which builds the same sources with other flags.
+.PHONY: unit-sources
+unit-sources:
+	@echo $(UNIT_TEST_SOURCES) $(UNIT_CORE_SOURCES)

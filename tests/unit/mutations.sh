@@ -23,7 +23,7 @@ if "$UNIT_CC" --version 2>/dev/null | grep -qi clang; then
 else
 	CFLAGS="$CFLAGS -Wno-cpp"
 fi
-SOURCES="tests/unit/main.c tests/unit/model.c tests/unit/test_txreq.c tests/unit/test_lifecycle.c grant/txreq.c grant/pool.c"
+SOURCES=$(make -s --no-print-directory unit-sources)
 MUTATIONS="RESPOND_BEFORE_UNMAP UNMAP_ON_FIRST_PUT"
 
 passed=0
