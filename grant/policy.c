@@ -137,6 +137,16 @@ static u32 znb_be16(const u8 *p)
 	return (u32)p[0] << 8 | p[1];
 }
 
+/* Mixes @words big-endian 32-bit words at @p (addresses) into @h. */
+static u32 znb_mix_words(u32 h, const u8 *p, unsigned int words)
+{
+	while (words--) {
+		h = znb_mix(h, znb_be16(p) << 16 | znb_be16(p + 2));
+		p += 4;
+	}
+	return h;
+}
+
 /**
  * znb_flow_hash() - hash a frame's flow from its headers
  * @frame: the first bytes of the frame (the copied header)
@@ -149,7 +159,7 @@ static u32 znb_be16(const u8 *p)
  */
 u32 znb_flow_hash(const u8 *frame, unsigned int len)
 {
-	unsigned int off = 14, l4 = 0, i;
+	unsigned int off = 14, l4 = 0;
 	u32 h = 0x5bd1e995u, proto;
 
 	if (len < off)
@@ -163,18 +173,14 @@ u32 znb_flow_hash(const u8 *frame, unsigned int len)
 	if (proto == 0x0800 && len >= off + 20) {
 		const u8 *ip = frame + off;
 
-		for (i = 12; i < 20; i += 4)
-			h = znb_mix(h, (u32)ip[i] << 24 | ip[i + 1] << 16 |
-				    ip[i + 2] << 8 | ip[i + 3]);
+		h = znb_mix_words(h, ip + 12, 2);
 		h = znb_mix(h, ip[9]);
 		if (ip[9] == 6 || ip[9] == 17)
 			l4 = off + (ip[0] & 0xf) * 4;
 	} else if (proto == 0x86dd && len >= off + 40) {
 		const u8 *ip6 = frame + off;
 
-		for (i = 8; i < 40; i += 4)
-			h = znb_mix(h, (u32)ip6[i] << 24 | ip6[i + 1] << 16 |
-				    ip6[i + 2] << 8 | ip6[i + 3]);
+		h = znb_mix_words(h, ip6 + 8, 8);
 		h = znb_mix(h, ip6[6]);
 		if (ip6[6] == 6 || ip6[6] == 17)
 			l4 = off + 40;
