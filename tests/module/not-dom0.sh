@@ -1,0 +1,56 @@
+#!/bin/bash
+# Loads znetback.ko into Debian's 6.1 kernel booted in QEMU without Xen: the
+# insmod must fail with one clear message, no oops, and leave nothing loaded.
+# Prints "PASS not-dom0-..." / "FAIL not-dom0-..." lines; exit 0 if all pass.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 2
+ko=${ZNETBACK_KO:-$PWD/znetback.ko}
+img=build/lab/images
+work=build/not-dom0
+log=$work/console.log
+
+[ -f "$ko" ] || { echo "FAIL not-dom0-setup: $ko not built (make module)"; exit 1; }
+tools/lab/lab build > "$work.build.log" 2>&1
+[ -x "$img/dom0-rootfs/bin/busybox" ] && [ -f "$img/vmlinuz" ] || {
+	echo "FAIL not-dom0-setup: lab images missing (tools/lab/lab build failed, see $work.build.log)"
+	exit 1
+}
+
+rm -rf "$work" && mkdir -p "$work/root/bin"
+cp "$img/dom0-rootfs/bin/busybox" "$work/root/bin/busybox"
+cp "$ko" "$work/root/znetback.ko"
+cat > "$work/root/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mkdir -p /proc /sys /dev
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+echo "NODOM0: kernel $(uname -r), xen: $(cat /sys/hypervisor/type 2>/dev/null || echo none)"
+insmod /znetback.ko; echo "NODOM0: insmod rc=$?"
+dmesg | grep -i znetback | sed 's/^/NODOM0: dmesg: /'
+grep -q '^znetback ' /proc/modules && echo "NODOM0: still loaded" || echo "NODOM0: not loaded"
+ls /sys/kernel/debug/znetback >/dev/null 2>&1 && echo "NODOM0: debugfs left" || true
+dmesg | grep -E 'Oops|BUG:|WARNING:|Call Trace|general protection' | sed 's/^/NODOM0: bad: /'
+echo NODOM0-DONE
+poweroff -f
+INIT
+chmod 755 "$work/root/init"
+(cd "$work/root" && find . | cpio -o -H newc --quiet | gzip -1) > "$work/initrd.gz"
+
+# One QEMU per machine, like the lab.
+exec 9>/tmp/znetback-lab-qemu.lock
+flock -w "${LAB_LOCK_WAIT:-1200}" 9 || { echo "FAIL not-dom0-setup: lab QEMU lock busy"; exit 1; }
+timeout 300 qemu-system-x86_64 -machine pc -accel tcg -cpu qemu64 -m 1024 -nographic \
+	-no-reboot -kernel "$img/vmlinuz" -initrd "$work/initrd.gz" \
+	-append "console=ttyS0 loglevel=4 panic=-1" > "$log" 2>&1 9>&-
+exec 9>&-
+tr -d '\r' < "$log" | grep '^NODOM0' | sed 's/^/  /'
+
+result() { if eval "$2"; then echo "PASS not-dom0-$1"; else echo "FAIL not-dom0-$1"; failed=1; fi; }
+failed=0
+c=$(tr -d '\r' < "$log")
+result booted 'grep -q NODOM0-DONE <<< "$c"'
+result insmod-refused 'grep -q "NODOM0: insmod rc=[1-9]" <<< "$c"'
+result clear-message 'grep -q "NODOM0: dmesg: .*znetback: not running as the Xen initial domain" <<< "$c"'
+result nothing-left 'grep -q "NODOM0: not loaded" <<< "$c" && ! grep -q "debugfs left" <<< "$c"'
+result no-oops '! grep -q "NODOM0: bad:" <<< "$c"'
+exit $failed
