@@ -469,6 +469,8 @@ unsigned int znb_dealloc_collect(struct znb_txq *q, struct znb_unmap_batch *b)
 		if (b->n < ZNB_UNMAP_BATCH && !znb_page_busy(s->page)) {
 #ifdef ZNB_MUTATE_RESPOND_BEFORE_UNMAP
 			znb_write_response(q, s->req_id, s->status, s->nr_extras);
+			if (q->ring)
+				RING_PUSH_RESPONSES(q->ring);
 #endif
 			s->state = ZNB_SLOT_UNMAPPING;
 			b->idx[b->n] = idx;
