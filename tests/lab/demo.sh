@@ -32,37 +32,31 @@ D_SUM=$(blob_dom0 demo.blob $DEMO_BLOB_MIB)
 lab_on_cleanup "rm -f /lab/www/demo.blob"
 TOTAL=$((DEMO_BLOB_MIB * DEMO_ROUNDS))
 
-_ok=1; _t0=$(uptime_s)
-for _r in $(seq $DEMO_ROUNDS); do
-    _got=$(timeout 600 wget -q -O - http://10.0.1.2/demo.blob | md5sum | cut -d' ' -f1)
-    [ "$_got" = "$G_SUM" ] || _ok=0
-done
-_t1=$(uptime_s)
-if [ $_ok = 1 ]; then pass demo-guest-to-dom0 "$TOTAL MiB md5 ok"; else fail demo-guest-to-dom0 "md5 mismatch"; fi
-say "guest -> dom0 socket: $TOTAL MiB in $DEMO_ROUNDS md5-checked rounds: $(_rate $TOTAL $_t0 $_t1), md5 $([ $_ok = 1 ] && echo ok || echo MISMATCH)"
+# rounds CHECK LABEL MD5 FETCH: runs FETCH (prints the md5 of one fetch of the blob)
+# DEMO_ROUNDS times and reports the rate and whether every round matched MD5.
+rounds() {
+    _ok=1; _t0=$(uptime_s)
+    for _r in $(seq $DEMO_ROUNDS); do
+        [ "$($4)" = "$3" ] || _ok=0
+    done
+    _t1=$(uptime_s)
+    if [ $_ok = 1 ]; then pass "$1" "$TOTAL MiB md5 ok"; else fail "$1" "md5 mismatch"; fi
+    say "$2: $TOTAL MiB in $DEMO_ROUNDS md5-checked rounds: $(_rate $TOTAL $_t0 $_t1), md5 $([ $_ok = 1 ] && echo ok || echo MISMATCH)"
+}
+fetch_g1_to_dom0() { timeout 600 wget -q -O - http://10.0.1.2/demo.blob | md5sum | cut -d' ' -f1; }
+fetch_g1_to_g2() { guest_run g2 "wget -q -O - http://10.0.1.2/demo.blob | md5sum | cut -d' ' -f1" 600; }
+fetch_dom0_to_g1() { guest_run g1 "wget -q -O - http://10.0.1.1/demo.blob | md5sum | cut -d' ' -f1" 600; }
+
+rounds demo-guest-to-dom0 "guest -> dom0 socket" "$G_SUM" fetch_g1_to_dom0
 
 # Guest to guest across the bridge: g1's packets leave dom0 by a grant copy into g2 straight
 # from the mapped page, never copied inside dom0 -- the zero-copy path.
 guest_start g2 || exit 1
 guest_wait g2 || exit 1
 guest_run g2 "ip addr add 10.0.1.3/24 dev eth0" >/dev/null
-_ok=1; _t0=$(uptime_s)
-for _r in $(seq $DEMO_ROUNDS); do
-    _got=$(guest_run g2 "wget -q -O - http://10.0.1.2/demo.blob | md5sum | cut -d' ' -f1" 600)
-    [ "$_got" = "$G_SUM" ] || _ok=0
-done
-_t1=$(uptime_s)
-if [ $_ok = 1 ]; then pass demo-guest-to-guest "$TOTAL MiB md5 ok"; else fail demo-guest-to-guest "md5 mismatch"; fi
-say "guest -> second guest across the bridge: $TOTAL MiB in $DEMO_ROUNDS md5-checked rounds: $(_rate $TOTAL $_t0 $_t1), md5 $([ $_ok = 1 ] && echo ok || echo MISMATCH)"
+rounds demo-guest-to-guest "guest -> second guest across the bridge" "$G_SUM" fetch_g1_to_g2
 
-_ok=1; _t0=$(uptime_s)
-for _r in $(seq $DEMO_ROUNDS); do
-    _got=$(guest_run g1 "wget -q -O - http://10.0.1.1/demo.blob | md5sum | cut -d' ' -f1" 600)
-    [ "$_got" = "$D_SUM" ] || _ok=0
-done
-_t1=$(uptime_s)
-if [ $_ok = 1 ]; then pass demo-dom0-to-guest "$TOTAL MiB md5 ok"; else fail demo-dom0-to-guest "md5 mismatch"; fi
-say "dom0 -> guest: $TOTAL MiB in $DEMO_ROUNDS md5-checked rounds: $(_rate $TOTAL $_t0 $_t1), md5 $([ $_ok = 1 ] && echo ok || echo MISMATCH)"
+rounds demo-dom0-to-guest "dom0 -> guest" "$D_SUM" fetch_dom0_to_g1
 
 if [ "$(backend_current)" = znetback ]; then
     sleep 1
