@@ -4,7 +4,8 @@
 #   lab_fetch     apt-get download the packages of packages.txt into $ZNB_CACHE/debs
 #   lab_unpack    dpkg -x them into $ZNB_CACHE/root-<key> (key = exact .deb file names)
 #   lab_images    build xen, vmlinuz, guest initrd and the dom0 base initrd under build/lab/images
-#   lab_overlay   per-run dom0 overlay cpio: tests/lab, run config, znetback.ko if built
+#   lab_overlay   per-run dom0 overlay cpio: tests/lab, bench/*.sh, run config (LAB_*, BENCH_*),
+#                 znetback.ko if built
 #
 # Nothing is installed on the host. The kernel ABI comes from the installed
 # /usr/src/linux-headers-*-amd64 (never from uname -r).
@@ -182,6 +183,8 @@ lab_images() {
     local G=$img/guest-rootfs
     mkdir -p "$G"/{proc,sys,dev,tmp,run,www}
     install_elf "$G" "$LAB_ROOT/usr/bin/iperf3" /usr/bin/iperf3
+    # make bench switches the guest's TSO/GSO off for its MTU-1500 rows
+    install_elf "$G" "$LAB_ROOT/sbin/ethtool" /sbin/ethtool
     install_busybox "$G"
     add_module "$G" xen-netfront
     cp -a "$LAB_TOOLS/rootfs/guest/." "$G/"; chmod 755 "$G/init" "$G/www/cgi-bin/run"
@@ -228,6 +231,10 @@ lab_overlay() {
         [ -d "$LAB_REPO/tests/$d" ] || continue
         mkdir -p "$O/lab/tests/$d"; cp -a "$LAB_REPO/tests/$d/." "$O/lab/tests/$d/"
     done
+    # bench/NAME.sh = scenario bench/NAME; the rest of bench/ (host scripts, results) stays out
+    if compgen -G "$LAB_REPO/bench/*.sh" >/dev/null; then
+        mkdir -p "$O/lab/tests/bench"; cp "$LAB_REPO"/bench/*.sh "$O/lab/tests/bench/"
+    fi
     # znbstat (counters) and znbfront (test frontend), built static by make tools
     mkdir -p "$O/usr/local/bin"
     for t in znbstat znbfront; do
@@ -245,6 +252,7 @@ lab_overlay() {
         echo "LAB_INTERACTIVE=${LAB_INTERACTIVE:-0}"
         echo "LAB_SCENARIO_TIMEOUT=${LAB_SCENARIO_TIMEOUT:-600}"
         echo "LAB_LEAK_CYCLES=${LAB_LEAK_CYCLES:-3}"
+        local v; for v in ${!BENCH_@}; do echo "$v=\"${!v}\""; done
         echo "LAB_GIT=\"$(git -C "$LAB_REPO" rev-parse --short HEAD 2>/dev/null || echo none)\""
     } > "$O/lab/config"
     mkcpio "$O" 1 > "$out"
