@@ -56,6 +56,12 @@ lab_check() {
 }
 run_step lab lab_check
 
+# CI shows only the tail of this output: repeat what failed right above the
+# closing line, so a red run says which test broke without the logs.
+for step in "${failed_steps[@]}"; do
+	echo "--- $step failures (full log: $logdir/$step.log):"
+	grep -aE '^FAIL |LAB-CHECK .*: FAIL|ERROR|TIMEOUT|timed out' "$logdir/$step.log" | head -n 20 | sed 's/^/    /'
+done
 [ ${#failed_steps[@]} -eq 0 ] || echo "failed steps: ${failed_steps[*]}"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
