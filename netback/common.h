@@ -64,6 +64,7 @@
  * @pol_to_copy: flows switched to copying
  * @pol_to_map: flows switched back to mapping
  * @pol_probes: mapped probes of copied flows
+ * @pol_tracked: flow-table entries taken by a flow seen copied out
  */
 struct znb_qstats {
 	u64 rx_packets;
@@ -80,6 +81,7 @@ struct znb_qstats {
 	u64 pol_to_copy;
 	u64 pol_to_map;
 	u64 pol_probes;
+	u64 pol_tracked;
 };
 
 struct znb_vif;

@@ -300,6 +300,7 @@ static void znb_qstats_add(struct znb_qstats *sum, const struct znb_qstats *s)
 	sum->pol_to_copy += s->pol_to_copy;
 	sum->pol_to_map += s->pol_to_map;
 	sum->pol_probes += s->pol_probes;
+	sum->pol_tracked += s->pol_tracked;
 }
 
 /**
@@ -318,6 +319,7 @@ void znb_queue_qstats(struct znb_queue *q, struct znb_qstats *qs)
 	qs->pol_to_copy = READ_ONCE(ft->to_copy);
 	qs->pol_to_map = READ_ONCE(ft->to_map);
 	qs->pol_probes = READ_ONCE(ft->probes);
+	qs->pol_tracked = READ_ONCE(ft->tracked);
 }
 
 /* Waits for the queue's in-flight slots; false if they never came back. */
@@ -604,6 +606,7 @@ enum znb_ethtool_stat {
 	ZNB_ES_POL_TO_COPY,
 	ZNB_ES_POL_TO_MAP,
 	ZNB_ES_POL_PROBES,
+	ZNB_ES_POL_TRACKED,
 	ZNB_ES_COUNT
 };
 
@@ -631,6 +634,7 @@ static const char znb_ethtool_names[ZNB_ES_COUNT][ETH_GSTRING_LEN] = {
 	[ZNB_ES_POL_TO_COPY] = "policy_flows_to_copy",
 	[ZNB_ES_POL_TO_MAP] = "policy_flows_to_map",
 	[ZNB_ES_POL_PROBES] = "policy_probes",
+	[ZNB_ES_POL_TRACKED] = "policy_flows_tracked",
 };
 
 static int znb_get_sset_count(struct net_device *dev, int sset)
@@ -676,6 +680,7 @@ static void znb_get_ethtool_stats(struct net_device *dev,
 	data[ZNB_ES_POL_TO_COPY] = qs.pol_to_copy;
 	data[ZNB_ES_POL_TO_MAP] = qs.pol_to_map;
 	data[ZNB_ES_POL_PROBES] = qs.pol_probes;
+	data[ZNB_ES_POL_TRACKED] = qs.pol_tracked;
 }
 
 static void znb_get_drvinfo(struct net_device *dev,
