@@ -560,7 +560,6 @@ void znb_tx_dealloc_work(struct work_struct *work)
 	struct znb_queue *q = container_of(to_delayed_work(work),
 					   struct znb_queue, dealloc_work);
 	struct znb_unmap_batch *b = &q->batch;
-	unsigned int free_before = znb_txq_free_slots(&q->txq);
 	unsigned int n, i;
 
 	while ((n = znb_dealloc_collect(&q->txq, b)) != 0) {
@@ -593,14 +592,15 @@ void znb_tx_dealloc_work(struct work_struct *work)
 	}
 
 	/*
-	 * Collecting also answers slots that were never mapped (a header
-	 * copied whole): push whenever any slot came back, batch or not.
+	 * Push and kick unconditionally.  Collecting also answers slots that
+	 * were never mapped (a header copied whole), and a NAPI poll running
+	 * meanwhile may have taken the freed slots and stopped short again:
+	 * comparing free counts before and after would miss both, and the
+	 * guest, its req_event already passed, would never notify again.
 	 */
-	if (znb_txq_free_slots(&q->txq) != free_before) {
-		if (znb_txq_push_responses(&q->txq))
-			znb_queue_notify(q, false);
-		znb_queue_kick(q);
-	}
+	if (znb_txq_push_responses(&q->txq))
+		znb_queue_notify(q, false);
+	znb_queue_kick(q);
 	if (znb_dealloc_pending(&q->txq))
 		queue_delayed_work(znb_wq, &q->dealloc_work,
 				   ZNB_DEALLOC_RETRY_JIFFIES);
