@@ -4,7 +4,7 @@
 #   lab_fetch     apt-get download the packages of packages.txt into $ZNB_CACHE/debs
 #   lab_unpack    dpkg -x them into $ZNB_CACHE/root-<key> (key = exact .deb file names)
 #   lab_images    build xen, vmlinuz, guest initrd and the dom0 base initrd under build/lab/images
-#   lab_overlay   per-run dom0 overlay cpio: tests/lab, bench/*.sh, run config (LAB_*, BENCH_*),
+#   lab_overlay   per-run dom0 overlay cpio: tests/lab, bench/*.sh, run config (LAB_*, BENCH_*, HOSTILE_*),
 #                 znetback.ko if built
 #
 # Nothing is installed on the host. The kernel ABI comes from the installed
@@ -252,9 +252,9 @@ lab_overlay() {
         echo "LAB_INTERACTIVE=${LAB_INTERACTIVE:-0}"
         echo "LAB_SCENARIO_TIMEOUT=${LAB_SCENARIO_TIMEOUT:-600}"
         echo "LAB_LEAK_CYCLES=${LAB_LEAK_CYCLES:-3}"
-        local v; for v in ${!BENCH_@}; do echo "$v=\"${!v}\""; done
+        local v; for v in ${!LAB_ATTACH_@} ${!BENCH_@} ${!HOSTILE_@}; do echo "$v=\"${!v}\""; done
         echo "LAB_GIT=\"$(git -C "$LAB_REPO" rev-parse --short HEAD 2>/dev/null || echo none)\""
-    } > "$O/lab/config"
+    } | sed 's/^/export /' > "$O/lab/config"
     mkcpio "$O" 1 > "$out"
     rm -rf "$O"
 }
