@@ -1,0 +1,220 @@
+# Benchmark: in-tree xen-netback vs znetback in interleaved rounds (iperf3 TCP/UDP both ways, guest->guest, tx_copy_below sweep, 1..N guests at once); LAB-BENCH lines for bench/run.
+# lab-backend: znetback
+# lab-timeout: 1650
+#
+# One LAB-BENCH line per measurement: backend, round, row, variant (xen-netback "-";
+# znetback "auto" = tx_policy 0 with the default tx_copy_below, "map" = tx_policy 1,
+# "below=N" = auto with tx_copy_below N), value + unit (TCP: receiver Mbit/s, UDP:
+# packets/s received), dom0 busy CPU seconds per GB received (/proc/stat, all dom0 vCPUs,
+# steal excluded), and the delta of the vifs' ethtool counters. A run whose iperf3 output
+# has no receiver summary is reported status=failed with no value.
+# Settings: BENCH_* from the host's environment; /init sources /lab/config but does not
+# export it to the scenario's shell
+. /lab/config
+B_ROUNDS=${BENCH_ROUNDS:-3}
+B_SECS=${BENCH_SECS:-8}
+B_MEM=${BENCH_GUEST_MEM:-192}
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+    B_SWEEP=${BENCH_SWEEP-"0 65536"}; B_SCALE=${BENCH_SCALE:-"1 2"}
+else
+    B_SWEEP=${BENCH_SWEEP-"0 256 1024 2048 65536"}; B_SCALE=${BENCH_SCALE:-"1 2 4"}
+fi
+B_SWEEP_ROUNDS=${BENCH_SWEEP_ROUNDS:-1}
+B_COUNTERS="map_ops unmap_ops unmap_batches policy_mapped policy_copied policy_copied_small tx_zerocopy_sent tx_zerocopy_success tx_zerocopy_fail copy_outs"
+B_GUESTS=2
+for n in $B_SCALE; do [ "$n" -gt $B_GUESTS ] && B_GUESTS=$n; done
+
+ZPARAM=/sys/module/znetback/parameters
+zparam() { [ -w $ZPARAM/$1 ] && echo "$2" > $ZPARAM/$1; }
+
+# user+nice+system+irq+softirq: steal is time Xen gave to someone else
+cpu_busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8; exit}' /proc/stat; }
+
+vif_counters() { # VIF... -> "name value" lines summed over the vifs
+    for v in "$@"; do ethtool -S "$v" 2>/dev/null; done |
+        awk -F: 'NF == 2 {gsub(/[ \t]/, ""); s[$1] += $2} END {for (k in s) print k, s[k]}'
+}
+counter_deltas() { # BEFORE AFTER -> "name=delta ..." for B_COUNTERS the backend has
+    awk -v want="$B_COUNTERS" 'NR == FNR {a[$1] = $2; next} {b[$1] = $2}
+        END {n = split(want, w, " "); for (i = 1; i <= n; i++) if (w[i] in b) printf "%s=%d ", w[i], b[w[i]] - a[w[i]]}' "$1" "$2"
+}
+
+# iperf3 -J output -> "BYTES SECONDS" of end.sum_received (what the receiver got), or
+# "error TEXT" when iperf3 reported one
+iperf_recv() {
+    awk '/"error":/ {sub(/^[^:]*:[ \t]*/, ""); gsub(/[ \t",]+/, "_"); print "error", $0; exit}
+        /"sum_received"/ {f = 1}
+        f && /"bytes"/ {b = $2; gsub(/[^0-9]/, "", b)}
+        f && /"seconds"/ {s = $2; gsub(/,/, "", s)}
+        f && /}/ {if (b != "" && s != "") print b, s; exit}'
+}
+
+B_BACKEND=none; B_ROUND=0; B_VARIANT=-
+bench_line() { echo "LAB-BENCH backend=$B_BACKEND round=$B_ROUND variant=$B_VARIANT $*"; }
+
+# measure ROW UNIT LEN VIFS CMD...: CMD runs the iperf3 client(s) and leaves their -J output in
+# $LAB_CUR/out.* (one file per client); LEN = UDP payload (0 for TCP)
+measure() {
+    m_row=$1 m_unit=$2 m_len=$3 m_vifs=$4; shift 4
+    rm -f $LAB_CUR/out.*
+    vif_counters $m_vifs > $LAB_CUR/cnt0
+    m_c0=$(cpu_busy); m_t0=$(uptime_s)
+    "$@"
+    m_c1=$(cpu_busy); m_t1=$(uptime_s)
+    vif_counters $m_vifs > $LAB_CUR/cnt1
+    m_bytes=0; m_per=""; m_err=""; m_secs=0
+    for f in $LAB_CUR/out.*; do
+        set -- $(iperf_recv < "$f")
+        if [ "${1:-}" = error ] || [ -z "${2:-}" ]; then
+            m_err="${m_err}${f##*.}:${2:-no_receiver_summary},"; continue
+        fi
+        m_bytes=$((m_bytes + $1))
+        m_per="$m_per$(awk -v b="$1" -v s="$2" -v l="$m_len" 'BEGIN {printf "%.1f/", l ? b / l / s : b * 8 / s / 1e6}')"
+        m_secs=$2
+    done
+    m_ctrs=$(counter_deltas $LAB_CUR/cnt0 $LAB_CUR/cnt1)
+    m_cpu=$(awk -v c="$((m_c1 - m_c0))" -v b="$m_bytes" 'BEGIN {printf "%.3f", b ? c / 100 / (b / 1e9) : 0}')
+    m_wall=$(awk "BEGIN {printf \"%.1f\", $m_t1 - $m_t0}")
+    if [ -n "$m_err" ]; then
+        bench_line "row=$m_row status=failed error=${m_err%,} unit=$m_unit wall=$m_wall"
+        return 1
+    fi
+    # aggregate over concurrent clients = sum of their rates
+    m_val=$(echo "${m_per%/}" | tr '/' '\n' | awk '{s += $1} END {printf "%.1f", s}')
+    bench_line "row=$m_row status=ok value=$m_val unit=$m_unit bytes=$m_bytes secs=$m_secs wall=$m_wall" \
+        "cpu_jiffies=$((m_c1 - m_c0)) cpu_s_per_gb=$m_cpu guests=$(echo "$m_vifs" | wc -w) per_guest=${m_per%/} $m_ctrs"
+}
+
+# client GUEST PORT IPERF-ARGS...: one iperf3 client in GUEST, -J output to $LAB_CUR/out.GUEST
+client() {
+    c_g=$1 c_p=$2; shift 2
+    guest_run "$c_g" "iperf3 -J -t $B_SECS -p $c_p $*" $((B_SECS + 60)) > $LAB_CUR/out.$c_g
+}
+clients() { # N: guests g1..gN send TCP to dom0 at once, each to its own dom0 server
+    c_i=1
+    while [ $c_i -le "$1" ]; do client g$c_i $((5200 + c_i)) -c $DOM0_IP -l 64K & c_i=$((c_i + 1)); done
+    wait
+}
+scale() { # N: g1..gN send to dom0 at once
+    s_g=""; s_v=""; i=1
+    while [ $i -le "$1" ]; do s_g="$s_g g$i"; s_v="$s_v $(guest_vif g$i)"; i=$((i + 1)); done
+    only $s_g
+    measure scale-$1 Mbit/s 0 "$s_v" clients "$1"
+}
+# row ROW UNIT LEN GUEST-CLIENT-ARGS...: g1 runs the client, g1's vif is measured
+row() {
+    r_row=$1 r_unit=$2 r_len=$3; shift 3
+    case $r_row in g2g-*) only g1 g2 ;; *) only g1 ;; esac
+    measure "$r_row" "$r_unit" "$r_len" "$(guest_vif g1)" client g1 5201 "$@"
+}
+
+# only GUEST...: run these guests, pause the others. Idle guests (timers, their /init's
+# netcfg loop) take emulated CPU time from the measured ones, and not the same amount in
+# every row. Xen counts pauses, so the paused set is tracked to pause each guest once.
+only() {
+    for g in $(awk '{print $1}' $LAB_CUR/guests); do
+        case " $* " in
+            *" $g "*) if grep -qx "$g" $LAB_CUR/paused; then xl unpause "$g"; sed -i "/^$g\$/d" $LAB_CUR/paused; fi ;;
+            *) grep -qx "$g" $LAB_CUR/paused || { xl pause "$g" && echo "$g" >> $LAB_CUR/paused; } ;;
+        esac
+    done
+}
+
+guests_up() {
+    i=1; while [ $i -le $B_GUESTS ]; do guest_start g$i $i memory=$B_MEM & i=$((i + 1)); done
+    wait
+    # a paused guest's soft-lockup and RCU-stall detectors see the pause as a stall
+    i=1; while [ $i -le $B_GUESTS ]; do
+        guest_wait g$i || return 1
+        guest_run g$i "echo 0 > /proc/sys/kernel/watchdog; echo 1 > /sys/module/rcupdate/parameters/rcu_cpu_stall_suppress" >/dev/null
+        i=$((i + 1))
+    done
+    guest_bg g2 "iperf3 -s -p 5201"
+    only g1
+    # let g1 finish booting before the first row
+    sleep 3
+}
+# graceful detach first, so a netfront "Grant still in use" shows in the guest's console
+guests_down() {
+    only $(awk '{print $1}' $LAB_CUR/guests 2>/dev/null)
+    for g in $(awk '{print $1}' $LAB_CUR/guests 2>/dev/null); do
+        xl domid "$g" >/dev/null 2>&1 || continue
+        assert_mappings_drained "$(guest_vif "$g")"
+        vif_detach "$g" 0
+        check_guest_dmesg "$g"
+        xl destroy "$g"
+    done
+    : > $LAB_CUR/guests; : > $LAB_CUR/paused
+    i=0; while ls /sys/class/net | grep -q '^vif' && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
+}
+
+g2d_rows() { # the rows a policy change can move: guest TX into a dom0 socket and the bridge
+    row g2d-tcp-gso Mbit/s 0 -c $DOM0_IP -l 64K
+    nogso row g2d-tcp-1500 Mbit/s 0 -c $DOM0_IP
+    row g2g-tcp Mbit/s 0 -c "$(guest_ip g2)" -l 64K
+}
+# nogso CMD...: CMD with g1's TSO/GSO off, so it sends MTU-sized packets
+nogso() {
+    if guest_run g1 "ethtool -K eth0 tso off gso off sg on" >/dev/null; then
+        "$@"; guest_run g1 "ethtool -K eth0 tso on gso on" >/dev/null
+    else
+        bench_line "row=$2 status=failed error=ethtool_-K_in_guest_failed"
+    fi
+}
+# dom0 TCP sends MTU-sized segments when the route's device (xenbr0) offers no GSO
+d2g_nogso() {
+    if ethtool -K xenbr0 tso off gso off; then
+        row d2g-tcp-1500 Mbit/s 0 -c $DOM0_IP -R; ethtool -K xenbr0 tso on gso on
+    else
+        bench_line "row=d2g-tcp-1500 status=failed error=ethtool_-K_xenbr0_failed"
+    fi
+}
+
+round() { # BACKEND ROUND
+    B_BACKEND=$1; B_ROUND=$2; B_VARIANT=-
+    guests_down
+    if ! backend_load "$1"; then bench_line "row=all status=failed error=backend_load"; return 1; fi
+    if [ "$1" = znetback ]; then
+        B_DEF_BELOW=$(cat $ZPARAM/tx_copy_below)
+        zparam tx_policy 0; B_VARIANT=auto
+        info "round $2 znetback: tx_policy=0 tx_copy_below=$B_DEF_BELOW"
+    fi
+    guests_up || { bench_line "row=all status=failed error=guests_up"; guests_down; return 1; }
+    g2d_rows
+    row d2g-tcp-gso Mbit/s 0 -c $DOM0_IP -l 64K -R
+    d2g_nogso
+    for l in 64 1472; do
+        row g2d-udp-$l pkt/s $l -c $DOM0_IP -u -l $l -b 0
+        row d2g-udp-$l pkt/s $l -c $DOM0_IP -u -l $l -b 0 -R
+    done
+    for n in $B_SCALE; do scale "$n"; done
+    if [ "$1" = znetback ]; then
+        zparam tx_policy 1; B_VARIANT=map
+        g2d_rows
+        zparam tx_policy 0
+        if [ "$2" -le "$B_SWEEP_ROUNDS" ]; then
+            for b in $B_SWEEP; do
+                zparam tx_copy_below "$b"; B_VARIANT=below=$b
+                nogso row g2d-tcp-1500 Mbit/s 0 -c $DOM0_IP
+                row g2d-udp-1472 pkt/s 1472 -c $DOM0_IP -u -l 1472 -b 0
+                row g2g-tcp Mbit/s 0 -c "$(guest_ip g2)" -l 64K
+            done
+            zparam tx_copy_below "$B_DEF_BELOW"
+        fi
+    fi
+    guests_down
+}
+
+: > $LAB_CUR/guests; : > $LAB_CUR/paused
+i=1; while [ $i -le 8 ]; do iperf3 -s -D -p $((5200 + i)); i=$((i + 1)); done
+lab_on_cleanup "killall iperf3"
+echo "LAB-BENCH-CONFIG rounds=$B_ROUNDS secs=$B_SECS guest_mem=$B_MEM sweep=$(echo $B_SWEEP | tr ' ' ,) scale=$(echo $B_SCALE | tr ' ' ,) dom0_vcpus=$(grep -c ^processor /proc/cpuinfo) xen=$(xl info | awk '/xen_version/{print $3}') kernel=$(uname -r) git=$LAB_GIT"
+r=1
+while [ $r -le "$B_ROUNDS" ]; do
+    t0=$(uptime_s)
+    round xen-netback $r
+    round znetback $r
+    info "round $r took $(awk "BEGIN {print $(uptime_s) - $t0}")s"
+    r=$((r + 1))
+done
+backend_load znetback
