@@ -5,76 +5,11 @@
 # Per case: the guest-side verdict of znbfront (error response / vif disabled / survived),
 # no Oops/BUG/WARNING in dom0, for vif-disabling cases exactly one log line naming the vif,
 # g2's transfer intact, the hostile vif detaches, and (znetback) no mapped page left.
-HOSTILE_MAC=00:16:3e:00:09:02
-HOSTILE_SECONDS=${HOSTILE_SECONDS:-3}
-
-hostile_setup() {
-    guest_start g1 || return 1
-    guest_start g2 || return 1
-    guest_wait g1 || return 1
-    guest_wait g2 || return 1
-    cp /usr/local/bin/znbfront /lab/www/znbfront || { fail setup-znbfront "no znbfront in dom0"; return 1; }
-    # The guest runs dom0's kernel, so dom0's module files load there too.
-    for _m in xen_evtchn xen_gntalloc; do
-        cp "/lib/modules/lab/$_m.ko" /lab/www/ || { fail "setup-$_m" "no $_m.ko in dom0"; return 1; }
-    done
-    guest_run g1 "cd /tmp && for f in znbfront xen_evtchn.ko xen_gntalloc.ko; do wget -q http://10.0.0.1/\$f || exit 1; done;
-        chmod 755 znbfront && insmod xen_evtchn.ko && insmod xen_gntalloc.ko &&
-        echo 0 > /sys/bus/xen/drivers_autoprobe && ls /dev/xen/" \
-        || { fail setup-g1 "could not install znbfront in g1"; return 1; }
-    pass setup "znbfront in g1, xen-netfront will not bind new vifs"
-}
-
-# Waits until the backend of g1's vif 1 reaches xenbus state $1 (or is gone, for 0).
-hostile_wait_backend() {
-    _p=/local/domain/0/backend/vif/$(guest_domid g1)/1/state
-    _i=0
-    while [ $_i -lt 150 ]; do
-        _s=$(xenstore-read "$_p" 2>/dev/null || echo 0)
-        [ "$_s" = "$1" ] && return 0
-        _i=$((_i + 1)); sleep 0.2
-    done
-    return 1
-}
-
-hostile_case() {
-    _c=$1 _expect=$2 _ok=1 _why=""
-    _v=$(guest_vif g1 1)
-    if ! timeout 60 xl network-attach g1 devid=1 mac=$HOSTILE_MAC bridge=xenbr0 >/dev/null 2>&1 ||
-       ! hostile_wait_backend 2; then
-        fail "case-$_c" "xl network-attach of the hostile vif failed"; return 1
-    fi
-    _mark=$(dmesg | wc -l)
-    _out=$(guest_run g1 "/tmp/znbfront -H 1 -t $HOSTILE_SECONDS case $_c; echo znbfront-rc=\$?" 120)
-    echo "$_out" | sed "s/^/LAB-INFO [$(scen)] $_c: /"
-    _rc=$(echo "$_out" | sed -n 's/^znbfront-rc=//p')
-    case "$_rc" in
-        0) ;;
-        137) [ "$_c" = killed-mid-flight ] || { _ok=0; _why="znbfront killed"; } ;;
-        *) _ok=0; _why="znbfront says the backend did not react as expected (rc ${_rc:-none})" ;;
-    esac
-    xfer_g2d g2 2 0 "$_c-g2-traffic" >/dev/null || { _ok=0; _why="$_why; g2 traffic broken"; }
-    timeout 60 xl network-detach g1 1 >/dev/null 2>&1 || { _ok=0; _why="$_why; detach failed"; }
-    _i=0; while [ -e /sys/class/net/$_v ] && [ $_i -lt 150 ]; do sleep 0.2; _i=$((_i + 1)); done
-    [ ! -e /sys/class/net/$_v ] || { _ok=0; _why="$_why; $_v still exists"; }
-    _new=$(dmesg | tail -n +$((_mark + 1)))
-    if echo "$_new" | grep -qE "$DOM0_BAD"; then
-        _ok=0; _why="$_why; dom0 dmesg: $(echo "$_new" | grep -m1 -E "$DOM0_BAD")"
-    fi
-    _lines=$(echo "$_new" | grep -c "$_v: guest disabled")
-    if [ "$(backend_current)" = znetback ]; then
-        if [ "$_expect" = vif-disabled ] && [ "$_lines" != 1 ]; then
-            _ok=0; _why="$_why; $_lines 'guest disabled' lines for $_v (want exactly 1)"
-        fi
-        _i=0; _left=$(backend_global_mapped)
-        while [ "${_left:-0}" != 0 ] && [ $_i -lt 20 ]; do sleep 1; _i=$((_i + 1)); _left=$(backend_global_mapped); done
-        [ "${_left:-0}" = 0 ] || { _ok=0; _why="$_why; $_left pages still mapped 20 s after detach"; }
-    fi
-    echo "$_new" | grep "$_v" | head -3 | sed "s/^/LAB-INFO [$(scen)] $_c dmesg: /"
-    if [ $_ok = 1 ]; then pass "case-$_c" "$_expect"; else fail "case-$_c" "${_why#; }"; fi
-}
-
+#
+# HOSTILE_CASES="name ..." (from the host environment) runs only those cases.
+. /lab/tests/hostile/lib.sh
 hostile_setup || exit 1
 for _line in $(/usr/local/bin/znbfront cases | awk '{print $1 ":" $2}'); do
+    if [ -n "${HOSTILE_CASES:-}" ] && ! echo " $HOSTILE_CASES " | grep -q " ${_line%%:*} "; then continue; fi
     hostile_case "${_line%%:*}" "${_line#*:}"
 done

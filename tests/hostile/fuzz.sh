@@ -1,0 +1,12 @@
+# Fuzzing through the real rings: znbfront in g1 sends seeded random mutations of valid packets on a hostile vif (reconnecting after each disable) while g2 moves verified traffic; dom0 must stay clean. The seed is printed for replay.
+# lab-backend: default
+# lab-timeout: 2400
+#
+# HOSTILE_FUZZ_SECONDS (default 60; `make fuzz-lab`: 1200) and HOSTILE_FUZZ_SEED (default:
+# from the clock) come from the host environment.
+. /lab/tests/hostile/lib.sh
+HOSTILE_FUZZ_SECONDS=${HOSTILE_FUZZ_SECONDS:-60}
+SEED=${HOSTILE_FUZZ_SEED:-$(( $(date +%s) % 1000000 + 1 ))}
+info "fuzz seed $SEED for ${HOSTILE_FUZZ_SECONDS}s (replay: HOSTILE_FUZZ_SEED=$SEED make fuzz-lab)"
+hostile_setup || exit 1
+hostile_case "fuzz-seed-$SEED" survive "-t $HOSTILE_FUZZ_SECONDS -r $SEED fuzz"
