@@ -3,19 +3,11 @@
 # lab-timeout: 600
 guest_start g1
 guest_wait g1 || exit 1
-ip link add xenbr1 type bridge && lab_on_cleanup "ip link del xenbr1"
-ip link set xenbr1 type bridge forward_delay 0 stp_state 0 2>/dev/null
-ip addr add 10.0.1.1/24 dev xenbr1
-ip link set xenbr1 up
+hot_bridge xenbr1 1
 IP1=$(guest_ip g1 1)
 attach() { # ROUND -> sets DEVID
-    DEVID=""
-    if ! timeout 60 xl network-attach g1 bridge=xenbr1 mac="$(guest_mac g1 1)" script=/etc/xen/scripts/vif-lab; then
-        fail "attach-$1" "xl network-attach failed"; return 1
-    fi
-    DEVID=$(vif_devids g1 | tail -1)
-    i=0; until ping -c 1 -W 1 "$IP1" >/dev/null 2>&1; do i=$((i+1)); [ $i -gt 60 ] && break; done
-    check "attach-$1-ping" _ping_q ping -c 2 -W 2 "$IP1" || { diag; return 1; }
+    vif_attach g1 1 xenbr1 "attach-$1" || { diag; return 1; }
+    pass "attach-$1-ping" "devid $DEVID"
 }
 diag() {
     info "diag: xl network-list: $(xl network-list g1 | tr '\n' '|')"

@@ -1,24 +1,47 @@
-# Guest destroyed abruptly (xl destroy, no graceful detach) while its TX skbs sit in a netem queue (1s delay) and in a stalled dom0 socket; a new guest must work afterwards.
+# Guest destroyed abruptly (xl destroy, no graceful detach) while dom0 still holds its pages: TX skbs in a 5 s netem queue, a stalled dom0 socket and a SIGSTOPped tcpdump; the domain must leave `xl list` once the holders let go, and a new guest must work afterwards.
 # lab-backend: default
 # lab-timeout: 400
 lab_modprobe sch_netem || { fail modprobe-netem; exit 1; }
 guest_start g1
 guest_wait g1 || exit 1
 peer_create
-check netem-delay-1s tc qdisc add dev peer0 root netem delay 1000ms limit 100000
+check netem-delay-5s tc qdisc add dev peer0 root netem delay 5000ms limit 100000
 blob_guest g1 big 32 >/dev/null
-# guest -> peer through the 1s netem queue
-timeout 30 /sbin/ip netns exec peer wget -q -O /dev/null "http://$(guest_ip g1)/big" &
+V=$(guest_vif g1)
+D=$(guest_domid g1)
+# a packet tap that stops reading: its socket holds clones of the vif's skbs
+tcpdump -i "$V" -n -w /dev/null 2>/dev/null &
+TD=$!
+lab_on_cleanup "kill -CONT $TD; kill $TD"
+sleep 1
+# guest -> peer through the netem queue
+timeout 40 /sbin/ip netns exec peer wget -q -O /dev/null "http://$(guest_ip g1)/big" &
 W1=$!
 # guest -> dom0 socket whose reader is stalled (skbs queued in the socket)
-( timeout 30 wget -q -O - "http://$(guest_ip g1)/big" | { sleep 15; cat >/dev/null; } ) &
+( timeout 40 wget -q -O - "http://$(guest_ip g1)/big" | { sleep 15; cat >/dev/null; } ) &
 W2=$!
-sleep 4
-info "before destroy: global mapped=$(backend_global_mapped) $(backend_stat "$(guest_vif g1)" pages_mapped_now)"
-V=$(guest_vif g1)
+sleep 3
+kill -STOP $TD
+sleep 3
+info "before destroy: global mapped=$(backend_global_mapped) $V mapped=$(backend_stat "$V" pages_mapped_now)"
+T0=$(uptime_s)
 check destroy-g1 xl destroy g1
-i=0; while [ -e /sys/class/net/$V ] && [ $i -lt 150 ]; do sleep 0.2; i=$((i+1)); done
-check vif-gone-after-destroy [ ! -e /sys/class/net/$V ]
+since() { awk "BEGIN{printf \"%.1f\", $(uptime_s)-$T0}"; }
+# resume the tap 10 s after the destroy: until then it may pin what it captured
+T_CONT=""
+VIF_GONE="" DOM_GONE=""
+i=0
+while [ $i -lt 600 ] && { [ -z "$VIF_GONE" ] || [ -z "$DOM_GONE" ]; }; do
+    [ -z "$VIF_GONE" ] && [ ! -e /sys/class/net/$V ] && VIF_GONE=$(since)
+    [ -z "$DOM_GONE" ] && ! xl list "$D" >/dev/null 2>&1 && DOM_GONE=$(since)
+    if [ -z "$T_CONT" ] && [ "$(since | cut -d. -f1)" -ge 10 ]; then kill -CONT $TD; T_CONT=$(since); fi
+    sleep 0.2; i=$((i + 1))
+done
+[ -n "$T_CONT" ] || kill -CONT $TD
+info "after xl destroy: $V gone after ${VIF_GONE:-never}s, domain $D left xl list after ${DOM_GONE:-never}s (tcpdump resumed at ${T_CONT:-end}s)"
+check vif-gone-after-destroy [ -n "$VIF_GONE" ]
+check domain-not-a-zombie [ -n "$DOM_GONE" ]
+kill $TD 2>/dev/null
 wait $W1 $W2 2>/dev/null
 tc qdisc del dev peer0 root
 assert_global_drained 30
