@@ -19,6 +19,14 @@ tc() { /sbin/tc "$@"; }
 DOM0_IP=10.0.0.1
 PEER_IP=10.0.0.100
 
+# The lifecycle scenarios are about mapped pages: under tx_policy=auto, flows the stack copies
+# out anyway (veth, taps, dom0 sockets) would soon be grant-copied and hold no guest page at
+# all. So every scenario starts with tx_policy=map (LAB_TX_POLICY overrides); the ones about
+# the policy itself (policy-flow, the demo) switch to auto.
+if [ -w /sys/module/znetback/parameters/tx_policy ]; then
+    echo "${LAB_TX_POLICY:-1}" > /sys/module/znetback/parameters/tx_policy
+fi
+
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 mark() { echo "LAB-MARK $* dom0_uptime=$(uptime_s)"; }
 scen() { cat $LAB_CUR/name 2>/dev/null || echo boot; }
@@ -126,7 +134,7 @@ guest_wait() {
         fi
         _i=$((_i + 1)); sleep 1
     done
-    guest_console "$1" | tail -30 | sed "s/^/LAB-INFO [$(scen)] console $1: /"
+    guest_console "$1" | tail -30 | sed "s|^|LAB-INFO [$(scen)] console $1: |"
     fail "up-$1" "no answer from $_ip"
 }
 
@@ -227,7 +235,7 @@ ping_check() { # NAME [COUNT] [NETNS]: ping guest eth0 from dom0 (or from netns)
 # backend_stats VIF: print the backend's ethtool counters (znetback: pages_mapped_now, ...)
 backend_stats() {
     [ -e /sys/class/net/$1 ] || return 0
-    ethtool -S "$1" 2>/dev/null | tr -s ' ' | sed "s/^/LAB-INFO [$(scen)] ethtool -S $1:/" | head -60
+    ethtool -S "$1" 2>/dev/null | tr -s ' ' | sed "s|^|LAB-INFO [$(scen)] ethtool -S $1:|" | head -60
 }
 # backend_stat VIF NAME -> value (empty if the backend has no such counter)
 backend_stat() { ethtool -S "$1" 2>/dev/null | awk -v k="$2:" '$1==k{print $2}'; }
@@ -265,7 +273,7 @@ dom0_dmesg_since_begin() { dmesg | awk -v s="LAB-SCENARIO-BEGIN $(scen)" 'index(
 check_dom0_dmesg() {
     _bad=$(dom0_dmesg_since_begin | grep -E "$DOM0_BAD")
     if [ -z "$_bad" ]; then pass dom0-dmesg-clean; else
-        echo "$_bad" | head -20 | sed "s/^/LAB-INFO [$(scen)] dom0 dmesg: /"
+        echo "$_bad" | head -20 | sed "s|^|LAB-INFO [$(scen)] dom0 dmesg: |"
         fail dom0-dmesg-clean "$(echo "$_bad" | head -1)"
     fi
 }
@@ -275,7 +283,7 @@ check_guest_dmesg() { # NAME
     _bad=$(guest_console "$1" | grep -E "$GUEST_BAD")
     if [ -z "$_bad" ]; then pass "guest-dmesg-clean-$1"; else
         _l=$(guest_console "$1" | grep -n -E "$GUEST_BAD" | head -1 | cut -d: -f1)
-        guest_console "$1" | sed -n "$((_l > 15 ? _l - 15 : 1)),$((_l + 40))p" | sed "s/^/LAB-INFO [$(scen)] $1 console: /"
+        guest_console "$1" | sed -n "$((_l > 15 ? _l - 15 : 1)),$((_l + 40))p" | sed "s|^|LAB-INFO [$(scen)] $1 console: |"
         fail "guest-dmesg-clean-$1" "$(echo "$_bad" | head -1)"
     fi
 }
@@ -295,6 +303,26 @@ vif_detach() {
     if ! timeout 60 xl network-detach "$1" "$2"; then fail "detach-$1-$2" "xl network-detach failed"; return 1; fi
     _i=0; while [ -e /sys/class/net/$_v ] && [ $_i -lt 100 ]; do sleep 0.2; _i=$((_i+1)); done
     [ ! -e /sys/class/net/$_v ] || { fail "detach-$1-$2" "$_v still exists"; return 1; }
+}
+
+# hot_bridge NAME SUBNET: a second bridge (dom0 = 10.0.SUBNET.1) for hot-plugged vifs
+hot_bridge() {
+    ip link add "$1" type bridge && lab_on_cleanup "ip link del $1"
+    ip link set "$1" type bridge forward_delay 0 stp_state 0 2>/dev/null
+    ip addr add "10.0.$2.1/24" dev "$1"
+    ip link set "$1" up
+}
+# vif_attach NAME SUBNET BRIDGE CHECKNAME: stock `xl network-attach` of a vif with MAC
+# 00:16:3e:00:SUBNET:k+1 on BRIDGE; waits until the guest answers on it. Sets DEVID.
+vif_attach() {
+    DEVID=""
+    if ! timeout 60 xl network-attach "$1" bridge="$3" mac="$(guest_mac "$1" "$2")" script=/etc/xen/scripts/vif-lab; then
+        fail "$4" "xl network-attach failed"; return 1
+    fi
+    DEVID=$(vif_devids "$1" | tail -1)
+    _ip=$(guest_ip "$1" "$2"); _i=0
+    until ping -c 1 -W 1 "$_ip" >/dev/null 2>&1; do _i=$((_i+1)); [ $_i -gt 60 ] && break; done
+    _ping_q ping -c 1 -W 2 "$_ip" || { fail "$4" "no answer from $_ip on devid $DEVID"; return 1; }
 }
 
 # lab_teardown: run by /init after each scenario (also after a timeout / failure)
