@@ -43,6 +43,7 @@
  * mostly the moment between the completion and the frags' put_page().
  */
 #define ZNB_DEALLOC_RETRY_JIFFIES	1
+#define ZNB_DEALLOC_GATHER_JIFFIES	1
 
 /* Bits of znb_queue::eoi_pending: late EOIs owed per event channel. */
 #define ZNB_EOI_TX		0
