@@ -19,6 +19,15 @@
 #else
 #define ZNB_RESPONDED_AT_COLLECT	false
 #endif
+/*
+ * The page-reference guard would hide an early unmap by deferring it; the
+ * mutation turns it off so the unmap really happens on the first free.
+ */
+#ifdef ZNB_MUTATE_UNMAP_ON_FIRST_PUT
+#define znb_page_held(page)	false
+#else
+#define znb_page_held(page)	znb_page_busy(page)
+#endif
 
 /**
  * znb_txq_init() - set up an idle queue
@@ -466,7 +475,7 @@ unsigned int znb_dealloc_collect(struct znb_txq *q, struct znb_unmap_batch *b)
 			znb_slot_retire(q, idx, true);
 			continue;
 		}
-		if (b->n < ZNB_UNMAP_BATCH && !znb_page_busy(s->page)) {
+		if (b->n < ZNB_UNMAP_BATCH && !znb_page_held(s->page)) {
 #ifdef ZNB_MUTATE_RESPOND_BEFORE_UNMAP
 			znb_write_response(q, s->req_id, s->status, s->nr_extras);
 			if (q->ring)
