@@ -4,7 +4,8 @@
 # netfront's "Grant still in use by backend domain", a dom0 oops, or lost
 # data.  A mutant the lab cannot tell from the real module fails this script.
 #
-#   tests/mutations-lab.sh [SCENARIO...]     (default: bridge)
+#   tests/mutations-lab.sh [SCENARIO...]     (default: bridge mirred gso-segment:
+#   plain forwarding, a mirror clone, GSO segments sharing one completion)
 #
 # Not part of `make check` (one lab boot per mutant, a few minutes each);
 # `make lab-mutations` runs it.
@@ -13,7 +14,9 @@ cd "$(dirname "$0")/.."
 
 KDIR=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -1)}
 BUILD=${BUILD:-build}
-SCENARIOS=${*:-bridge}
+SCENARIOS=${*:-bridge mirred gso-segment}
+# a mutant may wedge dom0: bound the whole boot
+export LAB_TIMEOUT=${LAB_TIMEOUT:-1200}
 MUTATIONS="RESPOND_BEFORE_UNMAP UNMAP_ON_FIRST_PUT"
 [ -n "$KDIR" ] || { echo "FAIL setup: no /usr/src/linux-headers-*-amd64 (run make deps)"; exit 1; }
 
@@ -33,7 +36,8 @@ for m in $MUTATIONS; do
 	log=$dir/lab.log
 	# shellcheck disable=SC2086
 	ZNETBACK_KO=$dir/znetback.ko LAB_BACKEND=znetback tools/lab/lab run $SCENARIOS > "$log" 2>&1
-	evidence=$(tr -d '\r' < "$log" | grep -aoE 'Grant still in use[^|]*|LAB-CHECK [^ ]*: FAIL.*|Oops[^|]*|BUG:[^|]*|general protection[^|]*' | sort | uniq -c | sort -rn | head -5)
+	serial=$(sed -n 's/^console log: //p' "$log" | tail -1)
+	evidence=$(tr -d '\r' < "${serial:-$log}" | grep -aoE 'Grant still in use by backend domain|Disabled for further use|LAB-CHECK [^ ]*: FAIL.*|Oops[^|]*|BUG:[^|]*|unable to handle page fault[^|]*|general protection[^|]*' | sort | uniq -c | sort -rn | head -6)
 	if tr -d '\r' < "$log" | grep -aq '^FAIL '; then
 		echo "PASS mutant-$m: caught by the lab"
 		passed=$((passed + 1))
@@ -42,7 +46,7 @@ for m in $MUTATIONS; do
 		failed=$((failed + 1))
 	fi
 	echo "$evidence" | sed 's/^/    /'
-	echo "    (lab log: $log)"
+	echo "    (lab log: $log, console: ${serial:-none})"
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
