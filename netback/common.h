@@ -146,6 +146,8 @@ struct znb_tx_pending {
  * @nr_pend: entries used in @pend
  * @nr_copy: entries used in @tx_copy
  * @nr_map: entries used in @tx_map
+ * @nr_data_slots: slots of the pending packets, each of which may still
+ *	add a map or a copy at flush time
  * @tx_copy: grant copies of the batch
  * @tx_copy_slot: plan slot each entry of @tx_copy belongs to
  * @tx_map: grant maps of the batch
@@ -189,6 +191,7 @@ struct znb_queue {
 	unsigned int nr_pend;
 	unsigned int nr_copy;
 	unsigned int nr_map;
+	unsigned int nr_data_slots;
 	struct gnttab_copy tx_copy[ZNB_TX_COPY_OPS];
 	u8 tx_copy_slot[ZNB_TX_COPY_OPS];
 	struct gnttab_map_grant_ref tx_map[ZNB_TX_MAP_OPS];
