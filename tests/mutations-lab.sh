@@ -16,7 +16,7 @@ KDIR=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail
 BUILD=${BUILD:-build}
 SCENARIOS=${*:-bridge mirred gso-segment}
 # a mutant may wedge dom0: bound the whole boot
-export LAB_TIMEOUT=${LAB_TIMEOUT:-1200}
+export LAB_TIMEOUT=${LAB_TIMEOUT:-600}
 MUTATIONS="RESPOND_BEFORE_UNMAP UNMAP_ON_FIRST_PUT"
 [ -n "$KDIR" ] || { echo "FAIL setup: no /usr/src/linux-headers-*-amd64 (run make deps)"; exit 1; }
 
