@@ -45,7 +45,6 @@
  * mostly the moment between the completion and the frags' put_page().
  */
 #define ZNB_DEALLOC_RETRY_JIFFIES	1
-#define ZNB_DEALLOC_GATHER_JIFFIES	1
 
 /* Bits of znb_queue::eoi_pending: late EOIs owed per event channel. */
 #define ZNB_EOI_TX		0
@@ -148,6 +147,8 @@ struct znb_tx_pending {
  * @nr_pend: entries used in @pend
  * @nr_copy: entries used in @tx_copy
  * @nr_map: entries used in @tx_map
+ * @nr_data_slots: slots of the pending packets, each of which may still
+ *	add a map or a copy at flush time
  * @tx_copy: grant copies of the batch
  * @tx_copy_slot: plan slot each entry of @tx_copy belongs to
  * @tx_map: grant maps of the batch
@@ -219,6 +220,7 @@ struct znb_queue {
 	unsigned int nr_pend;
 	unsigned int nr_copy;
 	unsigned int nr_map;
+	unsigned int nr_data_slots;
 	struct gnttab_copy tx_copy[ZNB_TX_COPY_OPS];
 	u8 tx_copy_slot[ZNB_TX_COPY_OPS];
 	struct gnttab_map_grant_ref tx_map[ZNB_TX_MAP_OPS];
@@ -299,6 +301,7 @@ extern unsigned int znb_rx_stall_timeout_ms;
 extern unsigned int znb_drain_timeout_ms;
 extern unsigned int znb_tx_policy;
 extern unsigned int znb_tx_copy_below;
+extern unsigned int znb_unmap_gather_us;
 extern struct workqueue_struct *znb_wq;
 extern struct dentry *znb_debugfs_root;
 extern atomic_t znb_pages_mapped;

@@ -44,19 +44,21 @@ static const struct znb_ubuf_ops znb_zc_ops = {
  * znb_tx_kick_dealloc() - have the dealloc work unmap released slots
  * @q: queue
  *
- * While at least half the slots are free, the work runs one jiffy after the
- * first release instead of at once, so the releases of that jiffy share one
- * unmap hypercall (and one TLB flush).  That delays only the guest's reuse
- * of its buffers, never a packet, and only while the guest has slots to
- * spare; below half, the work runs at once.
+ * While at least half the slots are free, the work runs unmap_gather_us
+ * after the first release instead of at once, so the releases of that
+ * window share one unmap hypercall (and one TLB flush).  That delays only
+ * the guest's reuse of its buffers, never a packet, and only while the
+ * guest has slots to spare; below half, the work runs at once.
  *
  * Safe in any context, including with interrupts disabled.
  */
 void znb_tx_kick_dealloc(struct znb_queue *q)
 {
-	if (znb_txq_free_slots(&q->txq) >= ZNB_PENDING / 2)
+	unsigned int gather_us = READ_ONCE(znb_unmap_gather_us);
+
+	if (gather_us && znb_txq_free_slots(&q->txq) >= ZNB_PENDING / 2)
 		queue_delayed_work(znb_wq, &q->dealloc_work,
-				   ZNB_DEALLOC_GATHER_JIFFIES);
+				   usecs_to_jiffies(gather_us));
 	else
 		mod_delayed_work(znb_wq, &q->dealloc_work, 0);
 }
@@ -443,6 +445,7 @@ static void znb_tx_flush(struct znb_queue *q)
 	q->nr_pend = 0;
 	q->nr_copy = 0;
 	q->nr_map = 0;
+	q->nr_data_slots = 0;
 }
 
 static DEFINE_RATELIMIT_STATE(znb_fatal_rs, 5 * HZ, 10);
@@ -523,10 +526,16 @@ int znb_tx_poll(struct znb_queue *q, int budget)
 		/* A packet may take up to ZNB_TX_SLOTS_MAX slots. */
 		if (znb_txq_free_slots(&q->txq) < ZNB_TX_SLOTS_MAX)
 			break;
-		/* Room in the batch for the largest possible packet? */
+		/*
+		 * Room in the batch for the largest possible packet?  Its
+		 * data ops (a map or a copy per slot) are only queued at
+		 * flush time, after the policy saw the headers: count the
+		 * slots of the pending packets against both arrays now.
+		 */
 		if (q->nr_pend == ZNB_TX_BATCH ||
-		    q->nr_copy + ZNB_TX_PKT_COPY_OPS > ZNB_TX_COPY_OPS ||
-		    q->nr_map + ZNB_TX_SLOTS_MAX > ZNB_TX_MAP_OPS)
+		    q->nr_copy + q->nr_data_slots > ZNB_TX_COPY_OPS -
+		    ZNB_TX_PKT_COPY_OPS - ZNB_TX_SLOTS_MAX ||
+		    q->nr_data_slots > ZNB_TX_MAP_OPS - ZNB_TX_SLOTS_MAX)
 			znb_tx_flush(q);
 
 		p = &q->pend[q->nr_pend];
@@ -548,8 +557,10 @@ int znb_tx_poll(struct znb_queue *q, int budget)
 					    znb_tx_error_str(p->plan.err));
 			continue;
 		}
-		if (znb_tx_prepare(q, p))
+		if (znb_tx_prepare(q, p)) {
 			q->nr_pend++;
+			q->nr_data_slots += p->plan.nr_slots;
+		}
 	}
 	znb_tx_flush(q);
 
