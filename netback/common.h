@@ -38,12 +38,13 @@
 #define ZNB_RX_BATCH		64
 /* Ring requests one guest RX packet may use at most (data + GSO extra). */
 #define ZNB_RX_SLOTS_MAX	(XEN_NETIF_NR_SLOTS_MIN + 1)
+/* Guest RX packets whose grant copies share hypercalls. */
+#define ZNB_RX_PKTS		16
 /*
  * Delay before the dealloc context retries a page the stack still holds:
  * mostly the moment between the completion and the frags' put_page().
  */
 #define ZNB_DEALLOC_RETRY_JIFFIES	1
-#define ZNB_DEALLOC_GATHER_JIFFIES	1
 
 /* Bits of znb_queue::eoi_pending: late EOIs owed per event channel. */
 #define ZNB_EOI_TX		0
@@ -159,7 +160,11 @@ struct znb_tx_pending {
  * @unmap_pages: scratch of @dealloc_work
  * @unmap_status: scratch of @dealloc_work
  * @rx_queue: packets waiting for guest RX buffers
- * @rx_copy: scratch grant copies of the guest RX path
+ * @rx_copy: grant copies of the guest RX batch
+ * @rx_copy_pkt: entry of @rx_pkt each entry of @rx_copy belongs to
+ * @rx_nr_copy: entries of @rx_copy queued
+ * @rx_pkt: packets of the guest RX batch
+ * @rx_nr_pkts: entries of @rx_pkt in use
  * @rx_stall_timer: fires when the guest posted no RX buffer for too long
  * @rx_waiting: guest RX is waiting for the frontend to post buffers
  * @rx_stall_fired: @rx_stall_timer expired while waiting
@@ -167,6 +172,30 @@ struct znb_tx_pending {
  * @rx_slots_needed: buffers the packet at the head of @rx_queue needs
  * @stats: netback-level counters
  */
+/**
+ * struct znb_rx_pkt - a packet being copied to the guest
+ * @skb: the packet
+ * @req: the buffers (requests) it uses, in ring order
+ * @filled: bytes put in each data buffer
+ * @rsp: ring index of its first response
+ * @gso: a GSO extra follows the first response
+ * @err: a copy failed
+ * @data_slots: data buffers the packet needs
+ * @slot: data buffer being filled
+ * @slot_off: bytes already in it
+ */
+struct znb_rx_pkt {
+	struct sk_buff *skb;
+	struct xen_netif_rx_request req[ZNB_RX_SLOTS_MAX];
+	u16 filled[ZNB_RX_SLOTS_MAX];
+	RING_IDX rsp;
+	bool gso;
+	bool err;
+	unsigned int data_slots;
+	unsigned int slot;
+	unsigned int slot_off;
+};
+
 struct znb_queue {
 	struct znb_vif *vif;
 	unsigned int id;
@@ -206,6 +235,10 @@ struct znb_queue {
 
 	struct sk_buff_head rx_queue;
 	struct gnttab_copy rx_copy[ZNB_RX_COPY_OPS];
+	u8 rx_copy_pkt[ZNB_RX_COPY_OPS];
+	unsigned int rx_nr_copy;
+	struct znb_rx_pkt rx_pkt[ZNB_RX_PKTS];
+	unsigned int rx_nr_pkts;
 	struct timer_list rx_stall_timer;
 	bool rx_waiting;
 	bool rx_stall_fired;
@@ -268,6 +301,7 @@ extern unsigned int znb_rx_stall_timeout_ms;
 extern unsigned int znb_drain_timeout_ms;
 extern unsigned int znb_tx_policy;
 extern unsigned int znb_tx_copy_below;
+extern unsigned int znb_unmap_gather_us;
 extern struct workqueue_struct *znb_wq;
 extern struct dentry *znb_debugfs_root;
 extern atomic_t znb_pages_mapped;

@@ -46,6 +46,11 @@ module_param_named(tx_copy_below, znb_tx_copy_below, uint, 0644);
 MODULE_PARM_DESC(tx_copy_below,
 		 "With tx_policy=0, guest packets shorter than this are copied, not mapped");
 
+unsigned int znb_unmap_gather_us = 1000;
+module_param_named(unmap_gather_us, znb_unmap_gather_us, uint, 0644);
+MODULE_PARM_DESC(unmap_gather_us,
+		 "While half the TX slots are free, wait this long after a release to unmap more grants per hypercall (0 = unmap at once)");
+
 struct workqueue_struct *znb_wq;
 struct dentry *znb_debugfs_root;
 atomic_t znb_pages_mapped = ATOMIC_INIT(0);

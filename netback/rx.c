@@ -111,55 +111,36 @@ static bool znb_rx_slots_available(struct znb_queue *q, unsigned int needed)
 	return false;
 }
 
-/**
- * struct znb_rx_state - one packet being copied to the guest
- * @req: the buffers (requests) it uses, in ring order
- * @filled: bytes put in each data buffer
- * @gso: a GSO extra follows the first response
- * @data_slots: data buffers the packet needs
- * @slot: data buffer being filled
- * @slot_off: bytes already in it
- * @n: copy ops queued
- * @err: a copy failed
- */
-struct znb_rx_state {
-	struct xen_netif_rx_request req[ZNB_RX_SLOTS_MAX];
-	u16 filled[ZNB_RX_SLOTS_MAX];
-	bool gso;
-	unsigned int data_slots;
-	unsigned int slot;
-	unsigned int slot_off;
-	unsigned int n;
-	bool err;
-};
-
 /* Ring position (relative to the first) of data buffer @i. */
-static unsigned int znb_rx_pos(const struct znb_rx_state *st, unsigned int i)
+static unsigned int znb_rx_pos(const struct znb_rx_pkt *p, unsigned int i)
 {
-	return i == 0 ? 0 : i + st->gso;
+	return i == 0 ? 0 : i + p->gso;
 }
 
-static void znb_rx_flush(struct znb_queue *q, struct znb_rx_state *st)
+/* Hands the queued copies of the batch to the hypervisor in one call. */
+static void znb_rx_flush(struct znb_queue *q)
 {
+	bool warned = false;
 	unsigned int i;
 
-	if (!st->n)
+	if (!q->rx_nr_copy)
 		return;
-	gnttab_batch_copy(q->rx_copy, st->n);
-	for (i = 0; i < st->n; i++) {
+	gnttab_batch_copy(q->rx_copy, q->rx_nr_copy);
+	for (i = 0; i < q->rx_nr_copy; i++) {
 		if (q->rx_copy[i].status == GNTST_okay)
 			continue;
-		if (!st->err && net_ratelimit())
+		q->rx_pkt[q->rx_copy_pkt[i]].err = true;
+		if (!warned && net_ratelimit())
 			netdev_warn(q->vif->dev, "guest RX buffer grant %u cannot be written (status %d)\n",
 				    q->rx_copy[i].dest.u.ref,
 				    q->rx_copy[i].status);
-		st->err = true;
+		warned = true;
 	}
-	st->n = 0;
+	q->rx_nr_copy = 0;
 }
 
 /* Queues copies of @len bytes at @off in @page (may run past the page). */
-static void znb_rx_copy_region(struct znb_queue *q, struct znb_rx_state *st,
+static void znb_rx_copy_region(struct znb_queue *q, struct znb_rx_pkt *p,
 			       struct page *page, unsigned int off,
 			       unsigned int len)
 {
@@ -170,18 +151,18 @@ static void znb_rx_copy_region(struct znb_queue *q, struct znb_rx_state *st,
 
 		page += off >> PAGE_SHIFT;
 		off &= ~PAGE_MASK;
-		if (st->slot_off == XEN_PAGE_SIZE) {
-			st->slot++;
-			st->slot_off = 0;
+		if (p->slot_off == XEN_PAGE_SIZE) {
+			p->slot++;
+			p->slot_off = 0;
 		}
-		if (WARN_ON_ONCE(st->slot >= st->data_slots)) {
-			st->err = true;
+		if (WARN_ON_ONCE(p->slot >= p->data_slots)) {
+			p->err = true;
 			return;
 		}
 		chunk = min3(len, (unsigned int)PAGE_SIZE - off,
-			     (unsigned int)XEN_PAGE_SIZE - st->slot_off);
+			     (unsigned int)XEN_PAGE_SIZE - p->slot_off);
 
-		op = &q->rx_copy[st->n];
+		op = &q->rx_copy[q->rx_nr_copy];
 		foreign = xen_page_foreign(page);
 		if (foreign) {
 			/* A page another guest granted us: copy by its grant. */
@@ -195,53 +176,65 @@ static void znb_rx_copy_region(struct znb_queue *q, struct znb_rx_state *st,
 		}
 		op->source.offset = off;
 		op->dest.domid = q->vif->domid;
-		op->dest.u.ref = st->req[znb_rx_pos(st, st->slot)].gref;
-		op->dest.offset = st->slot_off;
+		op->dest.u.ref = p->req[znb_rx_pos(p, p->slot)].gref;
+		op->dest.offset = p->slot_off;
 		op->len = chunk;
 		op->status = GNTST_general_error;
-		st->n++;
+		q->rx_copy_pkt[q->rx_nr_copy++] = p - q->rx_pkt;
 
-		st->filled[st->slot] += chunk;
-		st->slot_off += chunk;
+		p->filled[p->slot] += chunk;
+		p->slot_off += chunk;
 		off += chunk;
 		len -= chunk;
-		if (st->n == ZNB_RX_COPY_OPS)
-			znb_rx_flush(q, st);
+		if (q->rx_nr_copy == ZNB_RX_COPY_OPS)
+			znb_rx_flush(q);
 	}
 }
 
-/* Copies one packet into the guest's buffers and answers them. */
-static void znb_rx_one(struct znb_queue *q, struct sk_buff *skb)
+/* Takes the guest's buffers for @skb and queues the copies into them. */
+static void znb_rx_start(struct znb_queue *q, struct sk_buff *skb)
 {
-	struct znb_rx_state st = { };
-	unsigned int total, i;
+	struct znb_rx_pkt *p = &q->rx_pkt[q->rx_nr_pkts++];
 	RING_IDX cons = q->rx.req_cons;
-	RING_IDX rsp = q->rx.rsp_prod_pvt;
+	unsigned int total, i;
 
-	st.gso = skb_is_gso(skb);
-	st.data_slots = DIV_ROUND_UP(skb->len, XEN_PAGE_SIZE);
-	total = st.data_slots + st.gso;
+	p->skb = skb;
+	p->gso = skb_is_gso(skb);
+	p->err = false;
+	p->data_slots = DIV_ROUND_UP(skb->len, XEN_PAGE_SIZE);
+	p->slot = 0;
+	p->slot_off = 0;
+	memset(p->filled, 0, sizeof(p->filled));
+	total = p->data_slots + p->gso;
 	for (i = 0; i < total; i++)
-		RING_COPY_REQUEST(&q->rx, cons + i, &st.req[i]);
+		RING_COPY_REQUEST(&q->rx, cons + i, &p->req[i]);
 	q->rx.req_cons = cons + total;
+	p->rsp = q->rx.rsp_prod_pvt;
+	q->rx.rsp_prod_pvt = p->rsp + total;
 
-	znb_rx_copy_region(q, &st, virt_to_page(skb->data),
+	znb_rx_copy_region(q, p, virt_to_page(skb->data),
 			   offset_in_page(skb->data), skb_headlen(skb));
 	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++) {
 		const skb_frag_t *frag = &skb_shinfo(skb)->frags[i];
 
-		znb_rx_copy_region(q, &st, skb_frag_page(frag),
+		znb_rx_copy_region(q, p, skb_frag_page(frag),
 				   skb_frag_off(frag), skb_frag_size(frag));
 	}
-	znb_rx_flush(q, &st);
+}
 
-	for (i = 0; i < st.data_slots; i++) {
-		unsigned int pos = znb_rx_pos(&st, i);
+/* Writes the responses of a packet whose copies are done, then frees it. */
+static void znb_rx_answer(struct znb_queue *q, struct znb_rx_pkt *p)
+{
+	struct sk_buff *skb = p->skb;
+	unsigned int i;
+
+	for (i = 0; i < p->data_slots; i++) {
+		unsigned int pos = znb_rx_pos(p, i);
 		struct xen_netif_rx_response *r =
-			RING_GET_RESPONSE(&q->rx, rsp + pos);
+			RING_GET_RESPONSE(&q->rx, p->rsp + pos);
 		u16 flags = 0;
 
-		if (i + 1 < st.data_slots)
+		if (i + 1 < p->data_slots)
 			flags |= XEN_NETRXF_more_data;
 		if (i == 0) {
 			if (skb->ip_summed == CHECKSUM_PARTIAL)
@@ -249,17 +242,17 @@ static void znb_rx_one(struct znb_queue *q, struct sk_buff *skb)
 					 XEN_NETRXF_data_validated;
 			else if (skb->ip_summed == CHECKSUM_UNNECESSARY)
 				flags |= XEN_NETRXF_data_validated;
-			if (st.gso)
+			if (p->gso)
 				flags |= XEN_NETRXF_extra_info;
 		}
-		r->id = st.req[pos].id;
+		r->id = p->req[pos].id;
 		r->offset = 0;
 		r->flags = flags;
-		r->status = st.err ? XEN_NETIF_RSP_ERROR : st.filled[i];
+		r->status = p->err ? XEN_NETIF_RSP_ERROR : p->filled[i];
 	}
-	if (st.gso) {
+	if (p->gso) {
 		struct xen_netif_extra_info *ex = (struct xen_netif_extra_info *)
-			RING_GET_RESPONSE(&q->rx, rsp + 1);
+			RING_GET_RESPONSE(&q->rx, p->rsp + 1);
 
 		ex->type = XEN_NETIF_EXTRA_TYPE_GSO;
 		ex->flags = 0;
@@ -270,15 +263,29 @@ static void znb_rx_one(struct znb_queue *q, struct sk_buff *skb)
 		ex->u.gso.pad = 0;
 		ex->u.gso.features = 0;
 	}
-	q->rx.rsp_prod_pvt = rsp + total;
 
-	if (st.err) {
+	if (p->err) {
 		q->stats.tx_dropped++;
 	} else {
 		q->stats.tx_packets++;
 		q->stats.tx_bytes += skb->len;
 	}
 	dev_consume_skb_any(skb);
+	p->skb = NULL;
+}
+
+/*
+ * Finishes the batch: the copies of several small packets go to the
+ * hypervisor in one call instead of one call each.
+ */
+static void znb_rx_finish(struct znb_queue *q)
+{
+	unsigned int i;
+
+	znb_rx_flush(q);
+	for (i = 0; i < q->rx_nr_pkts; i++)
+		znb_rx_answer(q, &q->rx_pkt[i]);
+	q->rx_nr_pkts = 0;
 }
 
 static void znb_rx_purge(struct znb_queue *q)
@@ -388,9 +395,12 @@ bool znb_rx_poll(struct znb_queue *q)
 		}
 		znb_rx_stop_waiting(q);
 		skb = skb_dequeue(&q->rx_queue);
-		znb_rx_one(q, skb);
+		if (q->rx_nr_pkts == ZNB_RX_PKTS)
+			znb_rx_finish(q);
+		znb_rx_start(q, skb);
 		done++;
 	}
+	znb_rx_finish(q);
 	if (!skb_peek(&q->rx_queue))
 		znb_rx_stop_waiting(q);
 

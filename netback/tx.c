@@ -44,19 +44,21 @@ static const struct znb_ubuf_ops znb_zc_ops = {
  * znb_tx_kick_dealloc() - have the dealloc work unmap released slots
  * @q: queue
  *
- * While at least half the slots are free, the work runs one jiffy after the
- * first release instead of at once, so the releases of that jiffy share one
- * unmap hypercall (and one TLB flush).  That delays only the guest's reuse
- * of its buffers, never a packet, and only while the guest has slots to
- * spare; below half, the work runs at once.
+ * While at least half the slots are free, the work runs unmap_gather_us
+ * after the first release instead of at once, so the releases of that
+ * window share one unmap hypercall (and one TLB flush).  That delays only
+ * the guest's reuse of its buffers, never a packet, and only while the
+ * guest has slots to spare; below half, the work runs at once.
  *
  * Safe in any context, including with interrupts disabled.
  */
 void znb_tx_kick_dealloc(struct znb_queue *q)
 {
-	if (znb_txq_free_slots(&q->txq) >= ZNB_PENDING / 2)
+	unsigned int gather_us = READ_ONCE(znb_unmap_gather_us);
+
+	if (gather_us && znb_txq_free_slots(&q->txq) >= ZNB_PENDING / 2)
 		queue_delayed_work(znb_wq, &q->dealloc_work,
-				   ZNB_DEALLOC_GATHER_JIFFIES);
+				   usecs_to_jiffies(gather_us));
 	else
 		mod_delayed_work(znb_wq, &q->dealloc_work, 0);
 }

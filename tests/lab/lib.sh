@@ -148,37 +148,6 @@ blob_dom0() { # NAME MiB -> /lab/www/NAME, prints md5
 blob_guest() { # GUEST NAME MiB -> guest:/www/NAME, prints md5
     guest_run "$1" "dd if=/dev/urandom of=/www/$2 bs=1M count=$3 2>/dev/null; md5sum /www/$2 | cut -d' ' -f1"
 }
-# xfer_g2d GUEST MiB [SUBNET] [CHECKNAME]: guest -> dom0 local socket
-xfer_g2d() {
-    _n=${4:-xfer-$1-to-dom0}; _b=b$(cut -c1-8 /proc/sys/kernel/random/uuid)
-    _sum=$(blob_guest "$1" $_b "$2") || { fail "$_n" "blob in guest failed"; return 1; }
-    _t0=$(uptime_s)
-    timeout 600 wget -q -O /tmp/lab/rx.$_b "http://$(guest_ip "$1" "${3:-0}")/$_b"
-    _t1=$(uptime_s)
-    _got=$(md5sum /tmp/lab/rx.$_b 2>/dev/null | cut -d' ' -f1); rm -f /tmp/lab/rx.$_b
-    guest_run "$1" "rm -f /www/$_b" >/dev/null
-    check_eq "$_n" "$_sum" "$_got" && info "$_n: $(_rate "$2" $_t0 $_t1)"
-}
-# xfer_d2g GUEST MiB [SUBNET] [CHECKNAME]: dom0 -> guest
-xfer_d2g() {
-    _n=${4:-xfer-dom0-to-$1}; _b=b$(cut -c1-8 /proc/sys/kernel/random/uuid)
-    _sum=$(blob_dom0 $_b "$2")
-    _t0=$(uptime_s)
-    _got=$(guest_run "$1" "wget -q -O /tmp/rx.$_b http://10.0.${3:-0}.1/$_b && md5sum /tmp/rx.$_b | cut -d' ' -f1; rm -f /tmp/rx.$_b" 600)
-    _t1=$(uptime_s); rm -f /lab/www/$_b
-    check_eq "$_n" "$_sum" "$_got" && info "$_n: $(_rate "$2" $_t0 $_t1)"
-}
-# xfer_g2g SRC DST MiB: guest -> guest through the bridge
-xfer_g2g() {
-    _n=${4:-xfer-$1-to-$2}; _b=b$(cut -c1-8 /proc/sys/kernel/random/uuid)
-    _sum=$(blob_guest "$1" $_b "$3") || { fail "$_n" "blob in guest failed"; return 1; }
-    _t0=$(uptime_s)
-    _got=$(guest_run "$2" "wget -q -O /tmp/rx.$_b http://$(guest_ip "$1")/$_b && md5sum /tmp/rx.$_b | cut -d' ' -f1; rm -f /tmp/rx.$_b" 600)
-    _t1=$(uptime_s)
-    guest_run "$1" "rm -f /www/$_b" >/dev/null
-    check_eq "$_n" "$_sum" "$_got" && info "$_n: $(_rate "$3" $_t0 $_t1)"
-}
-
 # ---------------------------------------------------------------- forwarding peer (netns)
 # peer_create [NAME] [BRIDGE]: network namespace NAME ("peer") behind a veth pair;
 # dom0 side "<NAME>0" is enslaved to BRIDGE (xenbr0), inside: "<NAME>1" = 10.0.0.100/24 with
@@ -202,25 +171,47 @@ peer_create() {
     info "peer netns $_p up: ${_p}0 on $_br, ${_p}1 = $PEER_IP"
 }
 peer() { ip netns exec ${PEER:-peer} "$@"; }
-# xfer_g2p GUEST MiB: guest -> peer (forwarded)
-xfer_g2p() {
-    _n=${3:-xfer-$1-to-peer}; _b=b$(cut -c1-8 /proc/sys/kernel/random/uuid)
-    _sum=$(blob_guest "$1" $_b "$2") || { fail "$_n" "blob in guest failed"; return 1; }
-    _t0=$(uptime_s)
-    _got=$(timeout 900 /sbin/ip netns exec ${PEER:-peer} wget -q -O - "http://$(guest_ip "$1")/$_b" | md5sum | cut -d' ' -f1)
-    _t1=$(uptime_s)
-    guest_run "$1" "rm -f /www/$_b" >/dev/null
-    check_eq "$_n" "$_sum" "$_got" && info "$_n: $(_rate "$2" $_t0 $_t1)"
+# Every transfer: a random blob served over HTTP, fetched by a command that prints the md5 of
+# what it received; the check compares it with the blob's md5 and reports the rate.
+_blob_id() { _b=b$(cut -c1-8 /proc/sys/kernel/random/uuid); }
+# _timed_md5 CHECKNAME MiB MD5 FETCH: run FETCH (a function reading $_b), check its md5
+_timed_md5() {
+    _n=$1 _mib=$2 _sum=$3
+    _t0=$(uptime_s); _got=$($4); _t1=$(uptime_s)
+    check_eq "$_n" "$_sum" "$_got" && info "$_n: $(_rate "$_mib" $_t0 $_t1)"
 }
-# xfer_p2g GUEST MiB: peer -> guest (forwarded)
-xfer_p2g() {
-    _n=${3:-xfer-peer-to-$1}; _b=b$(cut -c1-8 /proc/sys/kernel/random/uuid)
+# _from_guest CHECKNAME GUEST MiB FETCH: the blob lives in GUEST's web root
+_from_guest() {
+    _blob_id
+    _sum=$(blob_guest "$2" $_b "$3") || { fail "$1" "blob in guest failed"; return 1; }
+    _timed_md5 "$1" "$3" "$_sum" "$4"; _rc=$?
+    guest_run "$2" "rm -f /www/$_b" >/dev/null
+    return $_rc
+}
+# _from_dom0 CHECKNAME MiB FETCH: the blob lives in dom0's web root (also served by the peer)
+_from_dom0() {
+    _blob_id
     _sum=$(blob_dom0 $_b "$2")
-    _t0=$(uptime_s)
-    _got=$(guest_run "$1" "wget -q -O - http://$PEER_IP/$_b | md5sum | cut -d' ' -f1" 900)
-    _t1=$(uptime_s); rm -f /lab/www/$_b
-    check_eq "$_n" "$_sum" "$_got" && info "$_n: $(_rate "$2" $_t0 $_t1)"
+    _timed_md5 "$1" "$2" "$_sum" "$3"; _rc=$?
+    rm -f /lab/www/$_b
+    return $_rc
 }
+_md5_of_stdin() { md5sum | cut -d' ' -f1; }
+# The fetchers read the endpoints from _src/_dst/_net, set by the xfer_* below.
+_fetch_by_dom0() { timeout 600 wget -q -O - "http://$(guest_ip "$_src" "$_net")/$_b" | _md5_of_stdin; }
+_fetch_by_peer() { timeout 900 /sbin/ip netns exec ${PEER:-peer} wget -q -O - "http://$(guest_ip "$_src")/$_b" | _md5_of_stdin; }
+_fetch_by_guest() { guest_run "$_dst" "wget -q -O - http://$_from/$_b | md5sum | cut -d' ' -f1" 900; }
+
+# xfer_g2d GUEST MiB [SUBNET] [CHECKNAME]: guest -> dom0 local socket
+xfer_g2d() { _src=$1 _net=${3:-0}; _from_guest "${4:-xfer-$1-to-dom0}" "$1" "$2" _fetch_by_dom0; }
+# xfer_d2g GUEST MiB [SUBNET] [CHECKNAME]: dom0 -> guest
+xfer_d2g() { _dst=$1 _from=10.0.${3:-0}.1; _from_dom0 "${4:-xfer-dom0-to-$1}" "$2" _fetch_by_guest; }
+# xfer_g2g SRC DST MiB [CHECKNAME]: guest -> guest through the bridge
+xfer_g2g() { _dst=$2 _from=$(guest_ip "$1"); _from_guest "${4:-xfer-$1-to-$2}" "$1" "$3" _fetch_by_guest; }
+# xfer_g2p GUEST MiB [CHECKNAME]: guest -> peer (forwarded)
+xfer_g2p() { _src=$1; _from_guest "${3:-xfer-$1-to-peer}" "$1" "$2" _fetch_by_peer; }
+# xfer_p2g GUEST MiB [CHECKNAME]: peer -> guest (forwarded)
+xfer_p2g() { _dst=$1 _from=$PEER_IP; _from_dom0 "${3:-xfer-peer-to-$1}" "$2" _fetch_by_guest; }
 
 _ping_q() { "$@" >/dev/null 2>&1; }
 ping_check() { # NAME [COUNT] [NETNS]: ping guest eth0 from dom0 (or from netns)
