@@ -36,12 +36,14 @@ S2=$(snap); info "after 14s: $S2"
 v() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 check dom0-socket-flows-switched-to-copy [ "$(v "$S2" policy_flows_to_copy)" -ge 2 ]
 check guest-to-guest-stays-zerocopy [ $(( $(v "$S2" tx_zerocopy_success) - $(v "$S1" tx_zerocopy_success) )) -gt 500 ]
-# once copied, a dom0-socket flow is mapped only for probes: copy-outs track the probes
+# Once copied, a dom0-socket flow is mapped only for probes, so copy-outs track the probes.
+# The slack covers the probes still in flight when the window opened (their completions
+# land inside it); without the policy the copy-outs would match the copied packets.
 _fails=$(( $(v "$S2" tx_zerocopy_fail) - $(v "$S1" tx_zerocopy_fail) ))
 _probes=$(( $(v "$S2" policy_probes) - $(v "$S1" policy_probes) ))
 _copied=$(( $(v "$S2" policy_copied) - $(v "$S1" policy_copied) ))
 info "copied phase: $_copied packets grant-copied, $_probes probes, $_fails mapped packets copied out by the stack"
-check copy-outs-only-from-probes [ "$_fails" -le $((_probes + 8)) ]
+check copy-outs-only-from-probes [ "$_fails" -le $((_probes + _probes / 4 + 16)) ]
 check dom0-socket-packets-grant-copied [ "$_copied" -gt $((_probes * 8)) ]
 
 # phase 2: move the UDP flow's destination to g2's bridge port
