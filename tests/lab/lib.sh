@@ -262,6 +262,10 @@ GUEST_BAD='Grant still in use|leaked grant|Oops|BUG[: ]|WARNING:|Call Trace|[Bb]
 # dom0 kernel log since the current scenario began
 dom0_dmesg_since_begin() { dmesg | awk -v s="LAB-SCENARIO-BEGIN $(scen)" 'index($0,s){p=1;next} p'; }
 check_dom0_dmesg() {
+    # without its start marker the log says nothing about this scenario: never a silent pass
+    if ! dmesg | grep -q "LAB-SCENARIO-BEGIN $(scen)"; then
+        fail dom0-dmesg-clean "the kernel log no longer holds this scenario's start"; return 1
+    fi
     _bad=$(dom0_dmesg_since_begin | grep -E "$DOM0_BAD")
     if [ -z "$_bad" ]; then pass dom0-dmesg-clean; else
         echo "$_bad" | head -20 | sed "s|^|LAB-INFO [$(scen)] dom0 dmesg: |"
