@@ -12,6 +12,11 @@ dom0_avail() { awk '/^MemAvailable/{print int($2/1024)}' /proc/meminfo; }
 modref() { awk -v m="$(backend_current | tr - _)" '$1==m{print $3}' /proc/modules; }
 snapshot() { echo "xen_free=$(xen_free)MiB dom0_avail=$(dom0_avail)MiB slab=$(awk '/^Slab/{print int($2/1024)}' /proc/meminfo)MiB modref=$(modref) mapped=$(backend_global_mapped)"; }
 
+# a failed transfer shows where the rings stand: a stall leaves requests unconsumed
+ring_state() {
+    cat /sys/kernel/debug/znetback/"$1"/queues 2>/dev/null | head -12 | sed "s|^|LAB-INFO [$(scen)] $1 queues: |"
+    ethtool -S "$1" 2>/dev/null | grep -E 'pages_mapped_now|tx_responses|busy_deferrals' | tr -s ' ' | sed "s|^|LAB-INFO [$(scen)] $1:|"
+}
 # one blob each way, fetched once per cycle over the hot-plugged vif
 G_SUM=$(blob_guest g1 cyc 1)
 D_SUM=$(blob_dom0 cyc 1)
@@ -26,8 +31,8 @@ while [ $i -le $((N + WARMUP)) ]; do
         bad_attach=$((bad_attach + 1)); i=$((i + 1)); continue
     fi
     V=$(guest_vif g1 "$DEVID")
-    [ "$(timeout 60 wget -q -O - "http://$IP1/cyc" | md5sum | cut -d' ' -f1)" = "$G_SUM" ] || { bad_xfer=$((bad_xfer + 1)); info "cycle $i: guest -> dom0 md5 mismatch on $V"; }
-    [ "$(guest_run g1 "wget -q -O - http://10.0.1.1/cyc | md5sum | cut -d' ' -f1" 60)" = "$D_SUM" ] || { bad_xfer=$((bad_xfer + 1)); info "cycle $i: dom0 -> guest md5 mismatch on $V"; }
+    [ "$(timeout 60 wget -q -O - "http://$IP1/cyc" | md5sum | cut -d' ' -f1)" = "$G_SUM" ] || { bad_xfer=$((bad_xfer + 1)); info "cycle $i: guest -> dom0 md5 mismatch on $V"; ring_state "$V"; }
+    [ "$(guest_run g1 "wget -q -O - http://10.0.1.1/cyc | md5sum | cut -d' ' -f1" 60)" = "$D_SUM" ] || { bad_xfer=$((bad_xfer + 1)); info "cycle $i: dom0 -> guest md5 mismatch on $V"; ring_state "$V"; }
     _m=$(backend_stat "$V" pages_mapped_now)
     _w=0; while [ -n "$_m" ] && [ "$_m" != 0 ] && [ $_w -lt 20 ]; do sleep 0.5; _w=$((_w + 1)); _m=$(backend_stat "$V" pages_mapped_now); done
     [ -z "$_m" ] || [ "$_m" = 0 ] || { bad_drain=$((bad_drain + 1)); info "cycle $i: $V still maps $_m pages 10s after traffic"; }
