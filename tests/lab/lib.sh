@@ -256,6 +256,14 @@ assert_global_drained() {
     check_eq global-pages-mapped-zero 0 "$_v"
 }
 
+# ---------------------------------------------------------------- leak baselines
+# What the leak checks compare before and after: Xen free memory, dom0 memory (MiB), and the
+# backend module's reference count (0 = nothing holds it).
+xen_free() { xl info | awk '/^free_memory/{print $3}'; }
+dom0_avail() { awk '/^MemAvailable/{print int($2/1024)}' /proc/meminfo; }
+modref() { awk -v m="$(backend_current | tr - _)" '$1==m{print $3}' /proc/modules; }
+snapshot() { echo "xen_free=$(xen_free)MiB dom0_avail=$(dom0_avail)MiB slab=$(awk '/^Slab/{print int($2/1024)}' /proc/meminfo)MiB modref=$(modref) mapped=$(backend_global_mapped)"; }
+
 # ---------------------------------------------------------------- dmesg checks
 DOM0_BAD='Oops|BUG[: ]|WARNING:|[Bb]ad page|general protection|Call Trace|refcount_t|list_add corruption|list_del corruption|use-after-free|double free|RIP: '
 GUEST_BAD='Grant still in use|leaked grant|Oops|BUG[: ]|WARNING:|Call Trace|[Bb]ad page'

@@ -7,10 +7,6 @@ guest_start g1
 guest_wait g1 || exit 1
 hot_bridge xenbr1 1
 IP1=$(guest_ip g1 1)
-xen_free() { xl info | awk '/^free_memory/{print $3}'; }
-dom0_avail() { awk '/^MemAvailable/{print int($2/1024)}' /proc/meminfo; }
-modref() { awk -v m="$(backend_current | tr - _)" '$1==m{print $3}' /proc/modules; }
-snapshot() { echo "xen_free=$(xen_free)MiB dom0_avail=$(dom0_avail)MiB slab=$(awk '/^Slab/{print int($2/1024)}' /proc/meminfo)MiB modref=$(modref) mapped=$(backend_global_mapped)"; }
 
 # a failed transfer shows where the rings stand: a stall leaves requests unconsumed
 ring_state() {

@@ -5,10 +5,6 @@ N=${LAB_LEAK_CYCLES:-3}
 lab_modprobe sch_netem || { fail modprobe-netem; exit 1; }
 peer_create
 tc qdisc add dev peer0 root netem delay 50ms limit 100000
-xen_free() { xl info | awk '/^free_memory/{print $3}'; }
-dom0_avail() { awk '/^MemAvailable/{print int($2/1024)}' /proc/meminfo; }
-modref() { awk -v m="$(backend_current | tr - _)" '$1==m{print $3}' /proc/modules; }
-snapshot() { echo "xen_free=$(xen_free)MiB dom0_avail=$(dom0_avail)MiB slab=$(awk '/^Slab/{print int($2/1024)}' /proc/meminfo)MiB modref=$(modref) mapped=$(backend_global_mapped)"; }
 # one warm-up cycle so first-use allocations (modules, caches) are not counted as leaks
 cycle() { # I HOW
     guest_start "c$1" 1 >/dev/null || return 1

@@ -8,7 +8,7 @@ unload_reload() { # ROUND
     check "module-gone-$1" [ ! -d "/sys/module/$M" ]
     check "no-vif-backends-$1" [ -z "$(xenstore-list /local/domain/0/backend/vif 2>/dev/null)" ]
     check "reload-$1" lab_modprobe "$M"
-    check_eq "refcount-after-reload-$1" 0 "$(awk -v m="$M" '$1==m{print $3}' /proc/modules)"
+    check_eq "refcount-after-reload-$1" 0 "$(modref)"
     if [ "$B" = znetback ]; then check_eq "nothing-mapped-after-reload-$1" 0 "$(backend_global_mapped)"; fi
 }
 serve_guest() { # NAME: a guest on the freshly loaded module, traffic both ways, then gone
