@@ -24,7 +24,7 @@ MODULE_PARM_DESC(fatal_skb_slots,
 unsigned int znb_rx_queue_len = 512;
 module_param_named(rx_queue_len, znb_rx_queue_len, uint, 0644);
 MODULE_PARM_DESC(rx_queue_len,
-		 "Packets queued per queue for a guest before dropping");
+		 "Packets queued per queue for a guest before the stack is told to wait");
 
 unsigned int znb_rx_stall_timeout_ms = 60000;
 module_param_named(rx_stall_timeout, znb_rx_stall_timeout_ms, uint, 0644);

@@ -4,10 +4,11 @@
  *
  * ndo_start_xmit() parks each packet on a bounded per-queue list; the NAPI
  * poll grant-copies it into buffers the frontend posted on its RX ring,
- * packed back to back, and writes one response per buffer.  A frontend that
- * posts no buffers cannot make the list grow: packets beyond its bound are
- * dropped, and after a timeout the queue counts as stalled (carrier off,
- * everything dropped) until the frontend posts buffers again.
+ * packed back to back, and writes one response per buffer.  A full list
+ * stops the stack's transmit queue until the poll has emptied half of it.
+ * A frontend that posts no buffers cannot hold dom0's senders for long:
+ * after a timeout the queue counts as stalled (carrier off, everything
+ * dropped) until the frontend posts buffers again.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
@@ -54,6 +55,26 @@ static int znb_rx_prepare(struct znb_vif *vif, struct sk_buff *skb)
 	return 0;
 }
 
+static bool znb_rx_queue_full(const struct znb_queue *q)
+{
+	return skb_queue_len(&q->rx_queue) >= READ_ONCE(znb_rx_queue_len);
+}
+
+/* Restarts the stack's transmit queue once the list is half empty. */
+static void znb_rx_wake(struct znb_queue *q)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(q->vif->dev, q->id);
+
+	/*
+	 * Pairs with the barrier in znb_start_xmit(): either it sees the list
+	 * shrunk after stopping the queue, or we see the queue stopped.
+	 */
+	smp_mb();
+	if (netif_tx_queue_stopped(txq) &&
+	    skb_queue_len(&q->rx_queue) <= READ_ONCE(znb_rx_queue_len) / 2)
+		netif_tx_wake_queue(txq);
+}
+
 /**
  * znb_start_xmit() - queue a packet for the guest
  * @skb: packet
@@ -79,6 +100,20 @@ netdev_tx_t znb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto drop;
 
 	skb_queue_tail(&q->rx_queue, skb);
+	/*
+	 * A full list stops the stack's queue rather than dropping what
+	 * follows: a sender faster than the guest then waits in the qdisc and
+	 * on its socket instead of burning dom0 CPU on packets we would drop.
+	 */
+	if (znb_rx_queue_full(q)) {
+		struct netdev_queue *txq = netdev_get_tx_queue(dev, qi);
+
+		netif_tx_stop_queue(txq);
+		/* Pairs with znb_rx_wake(): the poll may have just emptied it. */
+		smp_mb__after_atomic();
+		if (!znb_rx_queue_full(q))
+			netif_tx_start_queue(txq);
+	}
 	napi_schedule(&q->napi);
 	return NETDEV_TX_OK;
 
@@ -296,6 +331,7 @@ static void znb_rx_purge(struct znb_queue *q)
 		q->stats.tx_dropped++;
 		dev_kfree_skb_any(skb);
 	}
+	znb_rx_wake(q);
 }
 
 static void znb_rx_stop_waiting(struct znb_queue *q)
@@ -403,6 +439,8 @@ bool znb_rx_poll(struct znb_queue *q)
 	znb_rx_finish(q);
 	if (!skb_peek(&q->rx_queue))
 		znb_rx_stop_waiting(q);
+	if (done)
+		znb_rx_wake(q);
 
 	if (done) {
 		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->rx, notify);
