@@ -22,6 +22,31 @@
 void znb_policy_init(struct znb_flow_table *ft)
 {
 	memset(ft, 0, sizeof(*ft));
+	znb_policy_tune(ft, ZNB_FLOW_COPY_AFTER, ZNB_FLOW_PROBE_EVERY);
+}
+
+/**
+ * znb_policy_tune() - set the flow rule's two thresholds
+ * @ft: table
+ * @copy_after: copied-out completions in a row that make a flow copied
+ *	(1..ZNB_FLOW_COPY_AFTER_MAX)
+ * @probe_every: a copied flow maps one packet in this many
+ *	(1..ZNB_FLOW_PROBE_EVERY_MAX; 1 maps every packet)
+ *
+ * Out-of-range values are clamped.  Safe while the table is in use: a
+ * completion that reads the old value decides one packet by the old rule.
+ */
+void znb_policy_tune(struct znb_flow_table *ft, unsigned int copy_after,
+		     unsigned int probe_every)
+{
+	copy_after = copy_after ? copy_after : 1;
+	probe_every = probe_every ? probe_every : 1;
+	if (copy_after > ZNB_FLOW_COPY_AFTER_MAX)
+		copy_after = ZNB_FLOW_COPY_AFTER_MAX;
+	if (probe_every > ZNB_FLOW_PROBE_EVERY_MAX)
+		probe_every = ZNB_FLOW_PROBE_EVERY_MAX;
+	znb_write_once(ft->copy_after, copy_after);
+	znb_write_once(ft->probe_every, probe_every);
 }
 
 static struct znb_flow *znb_flow_slot(struct znb_flow_table *ft, u32 hash)
@@ -41,12 +66,12 @@ static struct znb_flow *znb_flow_slot(struct znb_flow_table *ft, u32 hash)
  *  1. policy "copy" copies and policy "map" maps, whatever else holds.
  *  2. A packet shorter than @copy_below is copied: for small packets one
  *     batched grant copy is cheaper than a map, an unmap and a TLB flush.
- *  3. A flow whose last ZNB_FLOW_COPY_AFTER mapped packets were all copied
+ *  3. A flow whose last @ft->copy_after mapped packets were all copied
  *     out by the stack is copied -- except one packet in
- *     ZNB_FLOW_PROBE_EVERY, which is mapped as a probe.  A probe that
+ *     @ft->probe_every, which is mapped as a probe.  A probe that
  *     completes without a copy-out returns the flow to mapping, so a flow
- *     whose path changes maps again within ZNB_FLOW_PROBE_EVERY packets
- *     plus one completion.
+ *     whose path changes maps again within @ft->probe_every packets plus
+ *     one completion.
  *  4. Everything else is mapped.
  *
  * Return: true to map, false to copy.
@@ -72,7 +97,7 @@ bool znb_policy_decide(struct znb_flow_table *ft, enum znb_tx_policy policy,
 		f = znb_flow_slot(ft, flow_hash);
 		if (znb_read_once(f->hash) != flow_hash || !znb_read_once(f->copied))
 			break;
-		if (++f->since_probe >= ZNB_FLOW_PROBE_EVERY) {
+		if (++f->since_probe >= znb_read_once(ft->probe_every)) {
 			f->since_probe = 0;
 			ft->probes++;
 			break;
@@ -98,6 +123,7 @@ bool znb_policy_decide(struct znb_flow_table *ft, enum znb_tx_policy policy,
 void znb_policy_learn(struct znb_flow_table *ft, u32 flow_hash, bool copied_out)
 {
 	struct znb_flow *f = znb_flow_slot(ft, flow_hash);
+	unsigned int copy_after;
 
 	if (znb_read_once(f->hash) != flow_hash) {
 		if (!copied_out)
@@ -116,9 +142,10 @@ void znb_policy_learn(struct znb_flow_table *ft, u32 flow_hash, bool copied_out)
 		}
 		return;
 	}
-	if (f->copy_outs < ZNB_FLOW_COPY_AFTER)
+	copy_after = znb_read_once(ft->copy_after);
+	if (f->copy_outs < copy_after)
 		f->copy_outs++;
-	if (f->copy_outs >= ZNB_FLOW_COPY_AFTER && !znb_read_once(f->copied)) {
+	if (f->copy_outs >= copy_after && !znb_read_once(f->copied)) {
 		f->since_probe = 0;
 		znb_write_once(f->copied, 1);
 		ft->to_copy++;

@@ -16,10 +16,13 @@ enum znb_tx_policy {
 
 /* Flows remembered per queue (direct-mapped by flow hash). */
 #define ZNB_FLOWS		256
-/* Consecutive copied-out completions after which a flow is copied. */
+/* Default: consecutive copied-out completions after which a flow is copied. */
 #define ZNB_FLOW_COPY_AFTER	4
-/* A copied flow still maps one packet in this many, to notice a new path. */
+/* Default: a copied flow still maps one packet in this many (a new path?). */
 #define ZNB_FLOW_PROBE_EVERY	32
+/* Upper bounds, set by the widths of znb_flow's counters. */
+#define ZNB_FLOW_COPY_AFTER_MAX	255
+#define ZNB_FLOW_PROBE_EVERY_MAX	65535
 
 /**
  * struct znb_flow - what the completions taught us about one flow
@@ -45,6 +48,8 @@ struct znb_flow {
  * @to_copy: flows switched from mapping to copying
  * @to_map: flows switched back from copying to mapping
  * @probes: mapped probes of copied flows
+ * @copy_after: copied-out completions in a row that make a flow copied
+ * @probe_every: a copied flow maps one packet in this many
  */
 struct znb_flow_table {
 	struct znb_flow flow[ZNB_FLOWS];
@@ -55,9 +60,13 @@ struct znb_flow_table {
 	u64 to_copy;
 	u64 to_map;
 	u64 probes;
+	unsigned int copy_after;
+	unsigned int probe_every;
 };
 
 void znb_policy_init(struct znb_flow_table *ft);
+void znb_policy_tune(struct znb_flow_table *ft, unsigned int copy_after,
+		     unsigned int probe_every);
 bool znb_policy_decide(struct znb_flow_table *ft, enum znb_tx_policy policy,
 		       u32 flow_hash, unsigned int pkt_len, unsigned int copy_below);
 void znb_policy_learn(struct znb_flow_table *ft, u32 flow_hash, bool copied_out);

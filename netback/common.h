@@ -140,8 +140,6 @@ struct znb_tx_pending {
  * @tx_irq_name: name of the TX (or only) IRQ
  * @rx_irq_name: name of the RX IRQ
  * @txq: grant lifecycle core state (slot pool, packet contexts)
- * @flows: what completions taught the copy-or-map policy, per flow
- * @pkt_hash: flow hash of each packet context, for the policy's learning
  * @pages: dom0 pages guest grants are mapped on, one per slot
  * @pend: packets of the batch being built
  * @nr_pend: entries used in @pend
@@ -213,8 +211,6 @@ struct znb_queue {
 	char rx_irq_name[IFNAMSIZ + 16];
 
 	struct znb_txq txq;
-	struct znb_flow_table flows;
-	u32 pkt_hash[ZNB_PENDING];
 	struct page *pages[ZNB_PENDING];
 	struct znb_tx_pending pend[ZNB_TX_BATCH];
 	unsigned int nr_pend;
@@ -301,6 +297,8 @@ extern unsigned int znb_rx_stall_timeout_ms;
 extern unsigned int znb_drain_timeout_ms;
 extern unsigned int znb_tx_policy;
 extern unsigned int znb_tx_copy_below;
+extern unsigned int znb_tx_flow_copy_after;
+extern unsigned int znb_tx_flow_probe_every;
 extern unsigned int znb_unmap_gather_us;
 extern struct workqueue_struct *znb_wq;
 extern struct dentry *znb_debugfs_root;

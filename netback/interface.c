@@ -169,7 +169,6 @@ struct znb_queue *znb_queue_alloc(struct znb_vif *vif, unsigned int id)
 		return NULL;
 	}
 	znb_txq_init(&q->txq, (void *const *)q->pages);
-	znb_policy_init(&q->flows);
 	netif_napi_add(vif->dev, &q->napi, znb_poll);
 	return q;
 }
@@ -310,7 +309,7 @@ static void znb_qstats_add(struct znb_qstats *sum, const struct znb_qstats *s)
  */
 void znb_queue_qstats(struct znb_queue *q, struct znb_qstats *qs)
 {
-	const struct znb_flow_table *ft = &q->flows;
+	const struct znb_flow_table *ft = &q->txq.flows;
 
 	*qs = q->stats;
 	qs->pol_mapped = READ_ONCE(ft->mapped);

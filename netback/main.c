@@ -46,6 +46,16 @@ module_param_named(tx_copy_below, znb_tx_copy_below, uint, 0644);
 MODULE_PARM_DESC(tx_copy_below,
 		 "With tx_policy=0, guest packets shorter than this are copied, not mapped");
 
+unsigned int znb_tx_flow_copy_after = ZNB_FLOW_COPY_AFTER;
+module_param_named(tx_flow_copy_after, znb_tx_flow_copy_after, uint, 0644);
+MODULE_PARM_DESC(tx_flow_copy_after,
+		 "With tx_policy=0, a flow is copied after this many of its mapped packets in a row were copied out by the stack (1..255)");
+
+unsigned int znb_tx_flow_probe_every = ZNB_FLOW_PROBE_EVERY;
+module_param_named(tx_flow_probe_every, znb_tx_flow_probe_every, uint, 0644);
+MODULE_PARM_DESC(tx_flow_probe_every,
+		 "With tx_policy=0, a copied flow still maps one packet in this many, to notice a path that stopped copying (1..65535)");
+
 unsigned int znb_unmap_gather_us = 1000;
 module_param_named(unmap_gather_us, znb_unmap_gather_us, uint, 0644);
 MODULE_PARM_DESC(unmap_gather_us,

@@ -26,14 +26,9 @@ static void znb_zc_complete(struct sk_buff *skb, struct ubuf_info *uarg,
 {
 	struct znb_pkt *pkt = container_of(uarg, struct znb_pkt, zc);
 	struct znb_queue *q = container_of(pkt->q, struct znb_queue, txq);
-	/* Read before the last put: the context is reused right after. */
-	u32 hash = READ_ONCE(q->pkt_hash[pkt->first]);
-	bool copied_out = READ_ONCE(pkt->copied_out) || !zerocopy_success;
 
-	if (znb_pkt_zc_put(pkt, zerocopy_success)) {
-		znb_policy_learn(&q->flows, hash, copied_out);
+	if (znb_pkt_zc_put(pkt, zerocopy_success))
 		znb_tx_kick_dealloc(q);
-	}
 }
 
 static const struct znb_ubuf_ops znb_zc_ops = {
@@ -267,8 +262,9 @@ static void znb_tx_queue_data(struct znb_queue *q, struct znb_tx_pending *p)
 	u32 hash;
 
 	hash = znb_flow_hash(skb->data, skb_headlen(skb));
-	q->pkt_hash[p->pkt] = hash;
-	p->map = znb_policy_decide(&q->flows, (enum znb_tx_policy)
+	/* Its completion teaches the policy how the stack used the frags. */
+	q->txq.pkt[p->pkt].flow_hash = hash;
+	p->map = znb_policy_decide(&q->txq.flows, (enum znb_tx_policy)
 				   min_t(unsigned int, znb_tx_policy,
 					 ZNB_POLICY_COPY),
 				   hash, plan->pkt_len, znb_tx_copy_below);
@@ -516,6 +512,8 @@ int znb_tx_poll(struct znb_queue *q, int budget)
 	struct znb_vif *vif = q->vif;
 	int done = 0;
 
+	znb_policy_tune(&q->txq.flows, READ_ONCE(znb_tx_flow_copy_after),
+			READ_ONCE(znb_tx_flow_probe_every));
 	while (done < budget) {
 		struct znb_tx_pending *p;
 		enum znb_tx_verdict v;

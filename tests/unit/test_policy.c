@@ -100,6 +100,26 @@ UNIT_TEST(policy_path_change_returns_flow_to_map_within_bound)
 	CHECK(znb_policy_decide(&T, ZNB_POLICY_AUTO, 42, 1500, 256), "mapped again");
 }
 
+UNIT_TEST(policy_tuned_thresholds_bound_switch_and_probe)
+{
+	unsigned int n;
+
+	znb_policy_init(&T);
+	znb_policy_tune(&T, 1, 8);
+	complete(42, 1, true);
+	CHECK_EQ(T.to_copy, 1);
+	n = packets_until_mapped(42, 100);
+	CHECK(n > 0 && n <= 8, "probe after %u packets", n);
+
+	znb_policy_tune(&T, 0, 0);	/* clamped: copy after 1, map every packet */
+	CHECK_EQ(T.copy_after, 1);
+	CHECK_EQ(T.probe_every, 1);
+	CHECK(znb_policy_decide(&T, ZNB_POLICY_AUTO, 42, 1500, 256), "probe every packet");
+	znb_policy_tune(&T, 1000, 1000000);
+	CHECK_EQ(T.copy_after, ZNB_FLOW_COPY_AFTER_MAX);
+	CHECK_EQ(T.probe_every, ZNB_FLOW_PROBE_EVERY_MAX);
+}
+
 UNIT_TEST(policy_flows_sharing_an_entry_do_not_inherit_state)
 {
 	u32 a = 3, b = 3 + ZNB_FLOWS;
