@@ -297,6 +297,7 @@ extern unsigned int znb_rx_stall_timeout_ms;
 extern unsigned int znb_drain_timeout_ms;
 extern unsigned int znb_tx_policy;
 extern unsigned int znb_tx_copy_below;
+extern bool znb_napi_threads;
 extern unsigned int znb_tx_flow_copy_after;
 extern unsigned int znb_tx_flow_probe_every;
 extern unsigned int znb_unmap_gather_us;

@@ -754,6 +754,15 @@ struct znb_vif *znb_vif_create(struct xenbus_device *xbdev, domid_t domid,
 		free_netdev(dev);
 		return ERR_PTR(err);
 	}
+	if (znb_napi_threads) {
+		/* Set before any queue exists: each NAPI gets its thread. */
+		rtnl_lock();
+		err = dev_set_threaded(dev, true);
+		rtnl_unlock();
+		if (err)
+			netdev_warn(dev, "cannot give NAPI its own threads (%d); polling in softirq\n",
+				    err);
+	}
 	znb_debugfs_vif_add(vif);
 	return vif;
 }
