@@ -4,7 +4,8 @@
 #
 # One LAB-BENCH line per measurement: backend, round, row, variant (xen-netback "-";
 # znetback "auto" = tx_policy 0 with the default tx_copy_below, "map" = tx_policy 1,
-# "below=N" = auto with tx_copy_below N), value + unit (TCP: receiver Mbit/s, UDP:
+# "below=N" = auto with tx_copy_below N, "after=N" / "probe=N" = auto with tx_flow_copy_after
+# / tx_flow_probe_every N, "softirq" = auto with NAPI polled in softirq, not in its threads), value + unit (TCP: receiver Mbit/s, UDP:
 # packets/s received), dom0 busy CPU seconds per GB received (/proc/stat, all dom0 vCPUs,
 # steal excluded), and the delta of the vifs' ethtool counters. A run whose iperf3 output
 # has no receiver summary is reported status=failed with no value.
@@ -18,8 +19,11 @@ else
     B_SWEEP=${BENCH_SWEEP-"0 256 1024 2048 65536"}; B_SCALE=${BENCH_SCALE:-"1 2 4"}
 fi
 B_SWEEP_ROUNDS=${BENCH_SWEEP_ROUNDS:-1}
+B_AFTER_SWEEP=${BENCH_AFTER_SWEEP-"1 16"}   # tx_flow_copy_after values besides the default
+B_PROBE_SWEEP=${BENCH_PROBE_SWEEP-"8 128"}  # tx_flow_probe_every values besides the default
+B_ROWS=${BENCH_ROWS:-}  # only these rows (e.g. "g2d-udp-64 scale-2"); empty = all
 B_SETTLE_MAX=${BENCH_SETTLE_MAX:-90}
-B_COUNTERS="map_ops unmap_ops unmap_batches policy_mapped policy_copied policy_copied_small tx_zerocopy_sent tx_zerocopy_success tx_zerocopy_fail copy_outs"
+B_COUNTERS="map_ops unmap_ops unmap_batches policy_mapped policy_copied policy_copied_small policy_probes policy_flows_to_copy tx_zerocopy_sent tx_zerocopy_success tx_zerocopy_fail copy_outs"
 B_GUESTS=2
 for n in $B_SCALE; do [ "$n" -gt $B_GUESTS ] && B_GUESTS=$n; done
 
@@ -55,6 +59,7 @@ bench_line() { echo "LAB-BENCH backend=$B_BACKEND round=$B_ROUND variant=$B_VARI
 # $LAB_CUR/out.* (one file per client); LEN = UDP payload (0 for TCP)
 measure() {
     m_row=$1 m_unit=$2 m_len=$3 m_vifs=$4; shift 4
+    case " ${B_ROWS:-$m_row} " in *" $m_row "*) ;; *) return 0 ;; esac
     rm -f $LAB_CUR/out.*
     vif_counters $m_vifs > $LAB_CUR/cnt0
     m_c0=$(cpu_busy); m_t0=$(uptime_s)
@@ -182,6 +187,19 @@ d2g_nogso() {
     fi
 }
 
+# policy_sweep PARAM LABEL "VALUES": guest->dom0 socket at MTU 1500 (a flow the stack copies
+# out, so the rule copies it and probes it) with the module parameter at each value
+policy_sweep() {
+    ps_def=$(cat $ZPARAM/$1)
+    for v in $3; do
+        zparam "$1" "$v"; B_VARIANT=$2=$v
+        nogso row g2d-tcp-1500 Mbit/s 0 -c $DOM0_IP
+    done
+    zparam "$1" "$ps_def"; B_VARIANT=auto
+}
+
+napi_threaded() { for t in /sys/class/net/vif*/threaded; do echo "$1" > "$t"; done; }
+
 round() { # BACKEND ROUND
     B_BACKEND=$1; B_ROUND=$2; B_VARIANT=-
     guests_down
@@ -204,6 +222,11 @@ round() { # BACKEND ROUND
         zparam tx_policy 1; B_VARIANT=map
         g2d_rows
         zparam tx_policy 0
+        # the same vifs polled in softirq instead of NAPI threads (napi_threads=0)
+        napi_threaded 0; B_VARIANT=softirq
+        row d2g-udp-64 pkt/s 64 -c $DOM0_IP -u -l 64 -b 0 -R
+        row d2g-tcp-gso Mbit/s 0 -c $DOM0_IP -l 64K -R
+        napi_threaded 1; B_VARIANT=auto
         if [ "$2" -le "$B_SWEEP_ROUNDS" ]; then
             for b in $B_SWEEP; do
                 zparam tx_copy_below "$b"; B_VARIANT=below=$b
@@ -212,6 +235,9 @@ round() { # BACKEND ROUND
                 row g2g-tcp Mbit/s 0 -c "$(guest_ip g2)" -l 64K
             done
             zparam tx_copy_below "$B_DEF_BELOW"
+            # the flow rule's thresholds, on the row where every flow is copied out
+            policy_sweep tx_flow_copy_after after "$B_AFTER_SWEEP"
+            policy_sweep tx_flow_probe_every probe "$B_PROBE_SWEEP"
         fi
     fi
     guests_down
@@ -220,7 +246,7 @@ round() { # BACKEND ROUND
 : > $LAB_CUR/guests; : > $LAB_CUR/paused
 i=1; while [ $i -le 8 ]; do iperf3 -s -D -p $((5200 + i)); i=$((i + 1)); done
 lab_on_cleanup "killall iperf3"
-echo "LAB-BENCH-CONFIG rounds=$B_ROUNDS secs=$B_SECS guest_mem=$B_MEM sweep=$(echo $B_SWEEP | tr ' ' ,) scale=$(echo $B_SCALE | tr ' ' ,) dom0_vcpus=$(grep -c ^processor /proc/cpuinfo) xen=$(xl info | awk '/xen_version/{print $3}') kernel=$(uname -r) git=$LAB_GIT"
+echo "LAB-BENCH-CONFIG rows=$(echo ${B_ROWS:-all} | tr ' ' ,) rounds=$B_ROUNDS secs=$B_SECS guest_mem=$B_MEM sweep=$(echo $B_SWEEP | tr ' ' ,) after_sweep=$(echo $B_AFTER_SWEEP | tr ' ' ,) probe_sweep=$(echo $B_PROBE_SWEEP | tr ' ' ,) scale=$(echo $B_SCALE | tr ' ' ,) dom0_vcpus=$(grep -c ^processor /proc/cpuinfo) xen=$(xl info | awk '/xen_version/{print $3}') kernel=$(uname -r) git=$LAB_GIT"
 r=1
 while [ $r -le "$B_ROUNDS" ]; do
     t0=$(uptime_s)
