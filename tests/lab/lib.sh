@@ -213,12 +213,12 @@ xfer_g2p() { _src=$1; _from_guest "${3:-xfer-$1-to-peer}" "$1" "$2" _fetch_by_pe
 # xfer_p2g GUEST MiB [CHECKNAME]: peer -> guest (forwarded)
 xfer_p2g() { _dst=$1 _from=$PEER_IP; _from_dom0 "${3:-xfer-peer-to-$1}" "$2" _fetch_by_guest; }
 
-_ping_q() { "$@" >/dev/null 2>&1; }
+quietly() { "$@" >/dev/null 2>&1; }
 ping_check() { # NAME [COUNT] [NETNS]: ping guest eth0 from dom0 (or from netns)
     if [ -n "${3:-}" ]; then
-        check "ping-$1-from-$3" _ping_q ip netns exec "$3" ping -c "${2:-3}" -W 2 "$(guest_ip "$1")"
+        check "ping-$1-from-$3" quietly ip netns exec "$3" ping -c "${2:-3}" -W 2 "$(guest_ip "$1")"
     else
-        check "ping-$1" _ping_q ping -c "${2:-3}" -W 2 "$(guest_ip "$1")"
+        check "ping-$1" quietly ping -c "${2:-3}" -W 2 "$(guest_ip "$1")"
     fi
 }
 
@@ -325,7 +325,7 @@ vif_attach() {
     DEVID=$(vif_devids "$1" | tail -1)
     _ip=$(guest_ip "$1" "$2"); _i=0
     until ping -c 1 -W 1 "$_ip" >/dev/null 2>&1; do _i=$((_i+1)); [ $_i -gt 60 ] && break; done
-    _ping_q ping -c 1 -W 2 "$_ip" || { fail "$4" "no answer from $_ip on devid $DEVID"; return 1; }
+    quietly ping -c 1 -W 2 "$_ip" || { fail "$4" "no answer from $_ip on devid $DEVID"; return 1; }
 }
 
 # lab_teardown: run by /init after each scenario (also after a timeout / failure)

@@ -20,7 +20,7 @@ MOVER=10.0.0.50
 ip addr add $MOVER/32 dev xenbr0 && lab_on_cleanup "ip addr del $MOVER/32 dev xenbr0"
 BR_MAC=$(cat /sys/class/net/xenbr0/address)
 G2_MAC=$(guest_mac g2)
-check mover-via-dom0 _ping_q guest_run g1 "arp -i eth0 -s $MOVER $BR_MAC"
+check mover-via-dom0 quietly guest_run g1 "arp -i eth0 -s $MOVER $BR_MAC"
 iperf3 -s -B $DOM0_IP -p 5201 -D
 iperf3 -s -B $MOVER -p 5202 -D
 guest_bg g2 "iperf3 -s -p 5203"
@@ -48,7 +48,7 @@ check dom0-socket-packets-grant-copied [ "$_copied" -gt $((_probes * 8)) ]
 
 # phase 2: move the UDP flow's destination to g2's bridge port
 TO_MAP0=$(st policy_flows_to_map)
-check mover-via-g2 _ping_q guest_run g1 "arp -i eth0 -s $MOVER $G2_MAC"
+check mover-via-g2 quietly guest_run g1 "arp -i eth0 -s $MOVER $G2_MAC"
 T0=$(uptime_s)
 T_SWITCH=""
 i=0
