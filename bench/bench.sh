@@ -1,6 +1,6 @@
-# Benchmark: in-tree xen-netback vs znetback in interleaved rounds (iperf3 TCP/UDP both ways, guest->guest, tx_copy_below sweep, 1..N guests at once); LAB-BENCH lines for bench/run.
+# Benchmark: in-tree xen-netback vs znetback in interleaved rounds (iperf3 TCP/UDP both ways, guest->guest, tx_copy_below sweep, 1, 2, 4 guests at once in every round and 8 in one round per backend at the end); LAB-BENCH lines for bench/run.
 # lab-backend: znetback
-# lab-timeout: 1650
+# lab-timeout: 1950
 #
 # One LAB-BENCH line per measurement: backend, round, row, variant (xen-netback "-";
 # znetback "auto" = tx_policy 0 with the default tx_copy_below, "map" = tx_policy 1,
@@ -21,6 +21,9 @@ fi
 B_SWEEP_ROUNDS=${BENCH_SWEEP_ROUNDS:-1}
 B_AFTER_SWEEP=${BENCH_AFTER_SWEEP-"1 16"}   # tx_flow_copy_after values besides the default
 B_PROBE_SWEEP=${BENCH_PROBE_SWEEP-"8 128"}  # tx_flow_probe_every values besides the default
+# after the rounds, one round per backend with this many guests sending at once: booting
+# that many guests in every round would take the bench past 30 minutes
+B_WIDE=${BENCH_WIDE-8}
 B_ROWS=${BENCH_ROWS:-}  # only these rows (e.g. "g2d-udp-64 scale-2"); empty = all
 B_SETTLE_MAX=${BENCH_SETTLE_MAX:-90}
 B_COUNTERS="map_ops unmap_ops unmap_batches policy_mapped policy_copied policy_copied_small policy_probes policy_flows_to_copy tx_zerocopy_sent tx_zerocopy_success tx_zerocopy_fail copy_outs"
@@ -245,10 +248,22 @@ round() { # BACKEND ROUND
     guests_down
 }
 
+# wide BACKEND N: boot N guests and measure them sending to dom0 at once
+wide() {
+    B_BACKEND=$1; B_ROUND=1; B_VARIANT=-
+    guests_down
+    if ! backend_load "$1"; then bench_line "row=scale-$2 status=failed error=backend_load"; return 1; fi
+    if [ "$1" = znetback ]; then zparam tx_policy 0; B_VARIANT=auto; fi
+    B_GUESTS=$2
+    guests_up || { bench_line "row=scale-$2 status=failed error=guests_up"; guests_down; return 1; }
+    scale "$2"
+    guests_down
+}
+
 : > $LAB_CUR/guests; : > $LAB_CUR/paused
 i=1; while [ $i -le 8 ]; do iperf3 -s -D -p $((5200 + i)); i=$((i + 1)); done
 lab_on_cleanup "killall iperf3"
-echo "LAB-BENCH-CONFIG rows=$(echo ${B_ROWS:-all} | tr ' ' ,) rounds=$B_ROUNDS secs=$B_SECS guest_mem=$B_MEM sweep=$(echo $B_SWEEP | tr ' ' ,) after_sweep=$(echo $B_AFTER_SWEEP | tr ' ' ,) probe_sweep=$(echo $B_PROBE_SWEEP | tr ' ' ,) scale=$(echo $B_SCALE | tr ' ' ,) dom0_vcpus=$(grep -c ^processor /proc/cpuinfo) xen=$(xl info | awk '/xen_version/{print $3}') kernel=$(uname -r) git=$LAB_GIT"
+echo "LAB-BENCH-CONFIG rows=$(echo ${B_ROWS:-all} | tr ' ' ,) rounds=$B_ROUNDS secs=$B_SECS guest_mem=$B_MEM sweep=$(echo $B_SWEEP | tr ' ' ,) after_sweep=$(echo $B_AFTER_SWEEP | tr ' ' ,) probe_sweep=$(echo $B_PROBE_SWEEP | tr ' ' ,) scale=$(echo $B_SCALE $B_WIDE | tr ' ' ,) dom0_vcpus=$(grep -c ^processor /proc/cpuinfo) xen=$(xl info | awk '/xen_version/{print $3}') kernel=$(uname -r) git=$LAB_GIT"
 r=1
 while [ $r -le "$B_ROUNDS" ]; do
     t0=$(uptime_s)
@@ -256,5 +271,12 @@ while [ $r -le "$B_ROUNDS" ]; do
     round znetback $r
     info "round $r took $(awk "BEGIN {print $(uptime_s) - $t0}")s"
     r=$((r + 1))
+done
+for n in $B_WIDE; do
+    case " ${B_ROWS:-scale-$n} " in *" scale-$n "*) ;; *) continue ;; esac
+    t0=$(uptime_s)
+    wide xen-netback "$n"
+    wide znetback "$n"
+    info "$n guests at once took $(awk "BEGIN {print $(uptime_s) - $t0}")s"
 done
 backend_load znetback
