@@ -93,8 +93,7 @@ netdev_tx_t znb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto drop_dev;
 	q = queues[qi];
 	if (unlikely(!READ_ONCE(q->live) || atomic_read(&vif->disabled) ||
-		     READ_ONCE(q->rx_stalled) ||
-		     skb_queue_len(&q->rx_queue) >= znb_rx_queue_len))
+		     READ_ONCE(q->rx_stalled) || znb_rx_queue_full(q)))
 		goto drop;
 	if (znb_rx_prepare(vif, skb))
 		goto drop;
