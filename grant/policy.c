@@ -35,6 +35,8 @@ void znb_policy_init(struct znb_flow_table *ft)
  *
  * Out-of-range values are clamped.  Safe while the table is in use: a
  * completion that reads the old value decides one packet by the old rule.
+ * Writes only what changed: the NAPI poll calls this every round, and the
+ * completions on other CPUs read the same cache line.
  */
 void znb_policy_tune(struct znb_flow_table *ft, unsigned int copy_after,
 		     unsigned int probe_every)
@@ -45,8 +47,10 @@ void znb_policy_tune(struct znb_flow_table *ft, unsigned int copy_after,
 		copy_after = ZNB_FLOW_COPY_AFTER_MAX;
 	if (probe_every > ZNB_FLOW_PROBE_EVERY_MAX)
 		probe_every = ZNB_FLOW_PROBE_EVERY_MAX;
-	znb_write_once(ft->copy_after, copy_after);
-	znb_write_once(ft->probe_every, probe_every);
+	if (znb_read_once(ft->copy_after) != copy_after)
+		znb_write_once(ft->copy_after, copy_after);
+	if (znb_read_once(ft->probe_every) != probe_every)
+		znb_write_once(ft->probe_every, probe_every);
 }
 
 static struct znb_flow *znb_flow_slot(struct znb_flow_table *ft, u32 hash)
