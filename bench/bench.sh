@@ -27,8 +27,8 @@ B_WIDE=${BENCH_WIDE-8}
 B_ROWS=${BENCH_ROWS:-}  # only these rows (e.g. "g2d-udp-64 scale-2"); empty = all
 B_SETTLE_MAX=${BENCH_SETTLE_MAX:-90}
 B_COUNTERS="map_ops unmap_ops unmap_batches policy_mapped policy_copied policy_copied_small policy_probes policy_flows_to_copy tx_zerocopy_sent tx_zerocopy_success tx_zerocopy_fail copy_outs"
-B_GUESTS=2
-for n in $B_SCALE; do [ "$n" -gt $B_GUESTS ] && B_GUESTS=$n; done
+B_ROUND_GUESTS=2
+for n in $B_SCALE; do [ "$n" -gt $B_ROUND_GUESTS ] && B_ROUND_GUESTS=$n; done
 
 ZPARAM=/sys/module/znetback/parameters
 zparam() { [ -w $ZPARAM/$1 ] && echo "$2" > $ZPARAM/$1; }
@@ -203,16 +203,22 @@ policy_sweep() {
 
 napi_threaded() { for t in /sys/class/net/vif*/threaded; do echo "$1" > "$t"; done; }
 
-round() { # BACKEND ROUND
-    B_BACKEND=$1; B_ROUND=$2; B_VARIANT=-
+# backend_up BACKEND ROUND GUESTS ROW: load BACKEND (znetback with tx_policy 0) and boot GUESTS
+# guests; on failure one failed line for ROW
+backend_up() {
+    B_BACKEND=$1; B_ROUND=$2; B_VARIANT=-; B_GUESTS=$3
     guests_down
-    if ! backend_load "$1"; then bench_line "row=all status=failed error=backend_load"; return 1; fi
+    if ! backend_load "$1"; then bench_line "row=$4 status=failed error=backend_load"; return 1; fi
     if [ "$1" = znetback ]; then
         B_DEF_BELOW=$(cat $ZPARAM/tx_copy_below)
         zparam tx_policy 0; B_VARIANT=auto
-        info "round $2 znetback: tx_policy=0 tx_copy_below=$B_DEF_BELOW"
+        info "round $2 znetback: tx_policy=0 tx_copy_below=$B_DEF_BELOW, $3 guests"
     fi
-    guests_up || { bench_line "row=all status=failed error=guests_up"; guests_down; return 1; }
+    guests_up || { bench_line "row=$4 status=failed error=guests_up"; guests_down; return 1; }
+}
+
+round() { # BACKEND ROUND
+    backend_up "$1" "$2" "$B_ROUND_GUESTS" all || return 1
     g2d_rows
     row d2g-tcp-gso Mbit/s 0 -c $DOM0_IP -l 64K -R
     d2g_nogso
@@ -250,12 +256,7 @@ round() { # BACKEND ROUND
 
 # wide BACKEND N: boot N guests and measure them sending to dom0 at once
 wide() {
-    B_BACKEND=$1; B_ROUND=1; B_VARIANT=-
-    guests_down
-    if ! backend_load "$1"; then bench_line "row=scale-$2 status=failed error=backend_load"; return 1; fi
-    if [ "$1" = znetback ]; then zparam tx_policy 0; B_VARIANT=auto; fi
-    B_GUESTS=$2
-    guests_up || { bench_line "row=scale-$2 status=failed error=guests_up"; guests_down; return 1; }
+    backend_up "$1" 1 "$2" "scale-$2" || return 1
     scale "$2"
     guests_down
 }
