@@ -46,7 +46,11 @@
  */
 #define ZNB_DEALLOC_RETRY_JIFFIES	1
 
-/* Bits of znb_queue::eoi_pending: late EOIs owed per event channel. */
+/*
+ * Bits of znb_queue::eoi_pending: which path (TX poll, RX thread) owes a
+ * late EOI.  On a shared event channel an event may owe both; the last of
+ * the two to finish sends the EOI.
+ */
 #define ZNB_EOI_TX		0
 #define ZNB_EOI_RX		1
 
@@ -129,14 +133,17 @@ struct znb_tx_pending {
  * @vif: owning vif
  * @id: queue number
  * @live: rings, IRQs and NAPI are usable; cleared before they go away
- * @napi: polls guest TX and feeds guest RX
+ * @napi: polls guest TX
  * @napi_on: @napi is enabled
+ * @rx_task: the guest RX thread, znb_rx_thread()
+ * @rx_wq: @rx_task sleeps here until it has work
  * @tx: guest TX back ring
  * @rx: guest RX back ring
  * @tx_irq: IRQ of the TX (or only) event channel
  * @rx_irq: IRQ of the RX event channel (== @tx_irq when not split)
  * @irq_lock: serialises notifications against IRQ teardown
- * @eoi_pending: ZNB_EOI_* bits: late EOIs owed
+ * @eoi_pending: ZNB_EOI_* bits: late EOIs owed, one per path (TX poll,
+ *	RX thread) that has an event to finish
  * @tx_irq_name: name of the TX (or only) IRQ
  * @rx_irq_name: name of the RX IRQ
  * @txq: grant lifecycle core state (slot pool, packet contexts)
@@ -200,13 +207,15 @@ struct znb_queue {
 	bool live;
 	struct napi_struct napi;
 	bool napi_on;
+	struct task_struct *rx_task;
+	wait_queue_head_t rx_wq;
 
 	struct xen_netif_tx_back_ring tx;
 	struct xen_netif_rx_back_ring rx;
 	int tx_irq;
 	int rx_irq;
 	spinlock_t irq_lock; /* @live vs notifications */
-	unsigned long eoi_pending;
+	atomic_long_t eoi_pending;
 	char tx_irq_name[IFNAMSIZ + 16];
 	char rx_irq_name[IFNAMSIZ + 16];
 
@@ -297,7 +306,6 @@ extern unsigned int znb_rx_stall_timeout_ms;
 extern unsigned int znb_drain_timeout_ms;
 extern unsigned int znb_tx_policy;
 extern unsigned int znb_tx_copy_below;
-extern bool znb_napi_threads;
 extern unsigned int znb_tx_flow_copy_after;
 extern unsigned int znb_tx_flow_probe_every;
 extern unsigned int znb_unmap_gather_us;
@@ -335,6 +343,12 @@ netdev_tx_t znb_start_xmit(struct sk_buff *skb, struct net_device *dev);
 bool znb_rx_poll(struct znb_queue *q);
 bool znb_rx_has_work(struct znb_queue *q);
 void znb_rx_stall_timer(struct timer_list *t);
+
+/* Wakes the queue's guest RX thread. */
+static inline void znb_rx_kick(struct znb_queue *q)
+{
+	wake_up(&q->rx_wq);
+}
 
 /* debugfs.c */
 void znb_debugfs_vif_add(struct znb_vif *vif);

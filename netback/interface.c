@@ -9,6 +9,7 @@
  * leaks the queue on purpose (and pins the module) instead of freeing it.
  */
 #include <linux/etherdevice.h>
+#include <linux/kthread.h>
 #include <linux/ethtool.h>
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
@@ -63,37 +64,77 @@ void znb_queue_kick(struct znb_queue *q)
 	spin_unlock_irqrestore(&q->irq_lock, flags);
 }
 
-/* Sends the late EOIs owed, once the poll found nothing more to do. */
-static void znb_queue_eoi(struct znb_queue *q)
+/*
+ * @path (ZNB_EOI_*) found nothing more to do: sends the late EOI it owed,
+ * unless on a shared channel the other path still owes the same one.
+ */
+static void znb_queue_eoi(struct znb_queue *q, unsigned int path)
 {
+	long owed;
+
 	if (!READ_ONCE(q->live))
 		return;
-	if (test_and_clear_bit(ZNB_EOI_TX, &q->eoi_pending))
+	owed = atomic_long_fetch_andnot(BIT(path), &q->eoi_pending);
+	if (!(owed & BIT(path)))
+		return;
+	if (q->tx_irq != q->rx_irq)
+		xen_irq_lateeoi(path == ZNB_EOI_RX ? q->rx_irq : q->tx_irq, 0);
+	else if (!(owed & ~BIT(path)))
 		xen_irq_lateeoi(q->tx_irq, 0);
-	if (test_and_clear_bit(ZNB_EOI_RX, &q->eoi_pending))
-		xen_irq_lateeoi(q->rx_irq, 0);
 }
 
 static int znb_poll(struct napi_struct *napi, int budget)
 {
 	struct znb_queue *q = container_of(napi, struct znb_queue, napi);
-	bool rx_more;
 	int done;
 
 	if (!budget)
 		return 0;
 	done = znb_tx_poll(q, budget);
-	rx_more = znb_rx_poll(q);
-	if (done >= budget || rx_more)
+	if (done >= budget)
 		return budget;
 
 	if (napi_complete_done(napi, done)) {
-		if (znb_tx_has_work(q) || znb_rx_has_work(q))
+		if (znb_tx_has_work(q))
 			napi_schedule(napi);
 		else
-			znb_queue_eoi(q);
+			znb_queue_eoi(q, ZNB_EOI_TX);
 	}
 	return done;
+}
+
+/*
+ * Guest RX runs in a thread of its own, not in the NAPI poll: a dom0 sender
+ * in softirq context would run the poll after every packet it sends (one
+ * grant copy hypercall and one guest notification each); the thread runs
+ * beside the sender and takes what queued up meanwhile as one batch.  Guest
+ * TX stays in NAPI, where GRO and the stack want it.
+ */
+static bool znb_rx_thread_wake(struct znb_queue *q)
+{
+	return kthread_should_stop() || znb_rx_has_work(q) ||
+	       (atomic_long_read(&q->eoi_pending) & BIT(ZNB_EOI_RX));
+}
+
+static int znb_rx_thread(void *data)
+{
+	struct znb_queue *q = data;
+	bool more;
+
+	for (;;) {
+		wait_event_idle(q->rx_wq, znb_rx_thread_wake(q));
+		if (kthread_should_stop())
+			return 0;
+		do {
+			/* The counters are shared with ndo_start_xmit(). */
+			local_bh_disable();
+			more = znb_rx_poll(q);
+			local_bh_enable();
+			cond_resched();
+		} while (more);
+		if (!znb_rx_has_work(q))
+			znb_queue_eoi(q, ZNB_EOI_RX);
+	}
 }
 
 /*
@@ -101,23 +142,25 @@ static int znb_poll(struct napi_struct *napi, int budget)
  * EOI: an event with nothing to do is EOId at once as spurious (Xen then
  * throttles a storming guest), real work is EOId when NAPI is done with it.
  */
-static bool znb_irq_work(struct znb_queue *q, int irq, unsigned int bit,
+static void znb_irq_work(struct znb_queue *q, int irq, unsigned long paths,
 			 bool work)
 {
 	if (!work || atomic_read(&q->vif->disabled)) {
 		xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS);
-		return false;
+		return;
 	}
-	set_bit(bit, &q->eoi_pending);
-	napi_schedule(&q->napi);
-	return true;
+	atomic_long_or(paths, &q->eoi_pending);
+	if (paths & BIT(ZNB_EOI_TX))
+		napi_schedule(&q->napi);
+	if (paths & BIT(ZNB_EOI_RX))
+		znb_rx_kick(q);
 }
 
 static irqreturn_t znb_irq_tx(int irq, void *data)
 {
 	struct znb_queue *q = data;
 
-	znb_irq_work(q, irq, ZNB_EOI_TX,
+	znb_irq_work(q, irq, BIT(ZNB_EOI_TX),
 		     RING_HAS_UNCONSUMED_REQUESTS(&q->tx));
 	return IRQ_HANDLED;
 }
@@ -126,16 +169,17 @@ static irqreturn_t znb_irq_rx(int irq, void *data)
 {
 	struct znb_queue *q = data;
 
-	znb_irq_work(q, irq, ZNB_EOI_RX,
+	znb_irq_work(q, irq, BIT(ZNB_EOI_RX),
 		     RING_HAS_UNCONSUMED_REQUESTS(&q->rx));
 	return IRQ_HANDLED;
 }
 
+/* One channel for both rings: both paths look, the last one EOIs. */
 static irqreturn_t znb_irq_both(int irq, void *data)
 {
 	struct znb_queue *q = data;
 
-	znb_irq_work(q, irq, ZNB_EOI_TX,
+	znb_irq_work(q, irq, BIT(ZNB_EOI_TX) | BIT(ZNB_EOI_RX),
 		     RING_HAS_UNCONSUMED_REQUESTS(&q->tx) ||
 		     RING_HAS_UNCONSUMED_REQUESTS(&q->rx));
 	return IRQ_HANDLED;
@@ -157,6 +201,7 @@ struct znb_queue *znb_queue_alloc(struct znb_vif *vif, unsigned int id)
 	q->vif = vif;
 	q->id = id;
 	spin_lock_init(&q->irq_lock);
+	init_waitqueue_head(&q->rx_wq);
 	skb_queue_head_init(&q->rx_queue);
 	timer_setup(&q->rx_stall_timer, znb_rx_stall_timer, 0);
 	INIT_DELAYED_WORK(&q->dealloc_work, znb_tx_dealloc_work);
@@ -224,9 +269,18 @@ int znb_vif_connect_queue(struct znb_vif *vif, struct znb_queue *q,
 		       XEN_PAGE_SIZE);
 	znb_txq_set_ring(&q->txq, &q->tx);
 
-	/* NAPI first: an early event must find it schedulable. */
+	/* NAPI and the RX thread first: an early event must find them. */
 	napi_enable(&q->napi);
 	q->napi_on = true;
+	q->rx_task = kthread_run(znb_rx_thread, q, "%s-q%u-rx",
+				 vif->dev->name, q->id);
+	if (IS_ERR(q->rx_task)) {
+		err = PTR_ERR(q->rx_task);
+		q->rx_task = NULL;
+		netdev_err(vif->dev, "queue %u: cannot start the guest RX thread: %d\n",
+			   q->id, err);
+		return err;
+	}
 
 	if (tx_evtchn == rx_evtchn) {
 		err = znb_bind(vif, q, tx_evtchn, znb_irq_both, q->tx_irq_name);
@@ -257,6 +311,7 @@ int znb_vif_connect_queue(struct znb_vif *vif, struct znb_queue *q,
 	local_bh_disable();
 	napi_schedule(&q->napi);
 	local_bh_enable();
+	znb_rx_kick(q);
 	return 0;
 
 fail_irq:
@@ -366,6 +421,9 @@ void znb_queue_teardown(struct znb_vif *vif, struct znb_queue *q)
 	if (q->napi_on)
 		napi_disable(&q->napi);
 	q->napi_on = false;
+	if (q->rx_task)
+		kthread_stop(q->rx_task);
+	q->rx_task = NULL;
 	znb_timer_delete_sync(&q->rx_stall_timer);
 	skb_queue_purge(&q->rx_queue);
 	if (q->rx_stalled) {
@@ -753,15 +811,6 @@ struct znb_vif *znb_vif_create(struct xenbus_device *xbdev, domid_t domid,
 			name, err);
 		free_netdev(dev);
 		return ERR_PTR(err);
-	}
-	if (znb_napi_threads) {
-		/* Set before any queue exists: each NAPI gets its thread. */
-		rtnl_lock();
-		err = dev_set_threaded(dev, true);
-		rtnl_unlock();
-		if (err)
-			netdev_warn(dev, "cannot give NAPI its own threads (%d); polling in softirq\n",
-				    err);
 	}
 	znb_debugfs_vif_add(vif);
 	return vif;

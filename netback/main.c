@@ -56,11 +56,6 @@ module_param_named(tx_flow_probe_every, znb_tx_flow_probe_every, uint, 0644);
 MODULE_PARM_DESC(tx_flow_probe_every,
 		 "With tx_policy=0, a copied flow still maps one packet in this many, to notice a path that stopped copying (1..65535)");
 
-bool znb_napi_threads;
-module_param_named(napi_threads, znb_napi_threads, bool, 0644);
-MODULE_PARM_DESC(napi_threads,
-		 "Poll each queue in its own kernel thread (napi/vifD.H-N), not in softirq: small packets from dom0 senders batch up, TCP costs more dom0 CPU; for vifs created afterwards");
-
 unsigned int znb_unmap_gather_us = 1000;
 module_param_named(unmap_gather_us, znb_unmap_gather_us, uint, 0644);
 MODULE_PARM_DESC(unmap_gather_us,

@@ -2,10 +2,10 @@
 /*
  * Guest RX: packets dom0 sends to the guest.
  *
- * ndo_start_xmit() parks each packet on a bounded per-queue list; the NAPI
- * poll grant-copies it into buffers the frontend posted on its RX ring,
+ * ndo_start_xmit() parks each packet on a bounded per-queue list; the
+ * queue's RX thread grant-copies it into buffers the frontend posted on its RX ring,
  * packed back to back, and writes one response per buffer.  A full list
- * stops the stack's transmit queue until the poll has emptied half of it.
+ * stops the stack's transmit queue until the thread has emptied half of it.
  * A frontend that posts no buffers cannot hold dom0's senders for long:
  * after a timeout the queue counts as stalled (carrier off, everything
  * dropped) until the frontend posts buffers again.
@@ -113,7 +113,7 @@ netdev_tx_t znb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		if (!znb_rx_queue_full(q))
 			netif_tx_start_queue(txq);
 	}
-	napi_schedule(&q->napi);
+	znb_rx_kick(q);
 	return NETDEV_TX_OK;
 
 drop:
@@ -351,22 +351,22 @@ void znb_rx_stall_timer(struct timer_list *t)
 	struct znb_queue *q = znb_timer_container_of(q, t, rx_stall_timer);
 
 	WRITE_ONCE(q->rx_stall_fired, true);
-	napi_schedule(&q->napi);
+	znb_rx_kick(q);
 }
 
 /**
- * znb_rx_has_work() - can the NAPI poll deliver packets to the guest now?
+ * znb_rx_has_work() - has the RX thread something to do now?
  * @q: queue
  *
  * Return: true if a packet waits and the frontend posted buffers for it,
- * or a stall decision is due.
+ * a stall decision is due, or the vif was disabled with packets queued.
  */
 bool znb_rx_has_work(struct znb_queue *q)
 {
 	struct sk_buff *skb;
 
 	if (atomic_read(&q->vif->disabled))
-		return false;
+		return q->rx_waiting || skb_peek(&q->rx_queue);
 	if (READ_ONCE(q->rx_stall_fired))
 		return true;
 	if (q->rx_stalled)
@@ -379,7 +379,7 @@ bool znb_rx_has_work(struct znb_queue *q)
  * znb_rx_poll() - deliver queued packets to the guest
  * @q: queue
  *
- * Context: NAPI.
+ * Context: the queue's RX thread.
  * Return: true if more packets could be delivered right away.
  */
 bool znb_rx_poll(struct znb_queue *q)

@@ -456,6 +456,8 @@ static void znb_tx_fatal(struct znb_queue *q, const struct znb_tx_plan *plan,
 	if (atomic_xchg(&vif->disabled, 1))
 		return;
 	netif_carrier_off(vif->dev);
+	/* It drops what waits for the guest, and its stall timer. */
+	znb_rx_kick(q);
 	if (!__ratelimit(&znb_fatal_rs))
 		return;
 
