@@ -5,7 +5,7 @@
 # One LAB-BENCH line per measurement: backend, round, row, variant (xen-netback "-";
 # znetback "auto" = tx_policy 0 with the default tx_copy_below, "map" = tx_policy 1,
 # "below=N" = auto with tx_copy_below N, "after=N" / "probe=N" = auto with tx_flow_copy_after
-# / tx_flow_probe_every N, "threads" = auto with the vifs' NAPI polled by threads, not softirq), value + unit (TCP: receiver Mbit/s, UDP:
+# / tx_flow_probe_every N), value + unit (TCP: receiver Mbit/s, UDP:
 # packets/s received), dom0 busy CPU seconds per GB received (/proc/stat, all dom0 vCPUs,
 # steal excluded), and the delta of the vifs' ethtool counters. A run whose iperf3 output
 # has no receiver summary is reported status=failed with no value.
@@ -201,8 +201,6 @@ policy_sweep() {
     zparam "$1" "$ps_def"; B_VARIANT=auto
 }
 
-napi_threaded() { for t in /sys/class/net/vif*/threaded; do echo "$1" > "$t"; done; }
-
 # backend_up BACKEND ROUND GUESTS ROW: load BACKEND (znetback with tx_policy 0) and boot GUESTS
 # guests; on failure one failed line for ROW
 backend_up() {
@@ -230,14 +228,7 @@ round() { # BACKEND ROUND
     if [ "$1" = znetback ]; then
         zparam tx_policy 1; B_VARIANT=map
         g2d_rows
-        zparam tx_policy 0
-        # the same vifs polled by NAPI threads instead of softirq (napi_threads=1)
-        napi_threaded 1; B_VARIANT=threads
-        row g2g-tcp Mbit/s 0 -c "$(guest_ip g2)" -l 64K
-        row d2g-tcp-gso Mbit/s 0 -c $DOM0_IP -l 64K -R
-        row d2g-udp-64 pkt/s 64 -c $DOM0_IP -u -l 64 -b 0 -R
-        row d2g-udp-1472 pkt/s 1472 -c $DOM0_IP -u -l 1472 -b 0 -R
-        napi_threaded 0; B_VARIANT=auto
+        zparam tx_policy 0; B_VARIANT=auto
         if [ "$2" -le "$B_SWEEP_ROUNDS" ]; then
             for b in $B_SWEEP; do
                 zparam tx_copy_below "$b"; B_VARIANT=below=$b
