@@ -133,10 +133,11 @@ struct znb_tx_pending {
  * @vif: owning vif
  * @id: queue number
  * @live: rings, IRQs and NAPI are usable; cleared before they go away
- * @napi: polls guest TX
+ * @napi: polls guest TX, and guest RX sent from softirq context
  * @napi_on: @napi is enabled
  * @rx_task: the guest RX thread, znb_rx_thread()
  * @rx_wq: @rx_task sleeps here until it has work
+ * @rx_lock: one guest RX poll at a time (@napi or @rx_task)
  * @tx: guest TX back ring
  * @rx: guest RX back ring
  * @tx_irq: IRQ of the TX (or only) event channel
@@ -209,6 +210,7 @@ struct znb_queue {
 	bool napi_on;
 	struct task_struct *rx_task;
 	wait_queue_head_t rx_wq;
+	spinlock_t rx_lock; /* see above */
 
 	struct xen_netif_tx_back_ring tx;
 	struct xen_netif_rx_back_ring rx;

@@ -83,15 +83,34 @@ static void znb_queue_eoi(struct znb_queue *q, unsigned int path)
 		xen_irq_lateeoi(q->tx_irq, 0);
 }
 
+/*
+ * Delivers to the guest from the NAPI poll, unless the RX thread is doing
+ * so right now: then the thread is woken to look again before it sleeps.
+ */
+static bool znb_rx_try_poll(struct znb_queue *q)
+{
+	bool more;
+
+	if (!spin_trylock(&q->rx_lock)) {
+		znb_rx_kick(q);
+		return false;
+	}
+	more = znb_rx_poll(q);
+	spin_unlock(&q->rx_lock);
+	return more;
+}
+
 static int znb_poll(struct napi_struct *napi, int budget)
 {
 	struct znb_queue *q = container_of(napi, struct znb_queue, napi);
+	bool rx_more;
 	int done;
 
 	if (!budget)
 		return 0;
 	done = znb_tx_poll(q, budget);
-	if (done >= budget)
+	rx_more = znb_rx_try_poll(q);
+	if (done >= budget || rx_more)
 		return budget;
 
 	if (napi_complete_done(napi, done)) {
@@ -104,11 +123,14 @@ static int znb_poll(struct napi_struct *napi, int budget)
 }
 
 /*
- * Guest RX runs in a thread of its own, not in the NAPI poll: a dom0 sender
- * in softirq context would run the poll after every packet it sends (one
- * grant copy hypercall and one guest notification each); the thread runs
- * beside the sender and takes what queued up meanwhile as one batch.  Guest
- * TX stays in NAPI, where GRO and the stack want it.
+ * Guest RX from a dom0 process (a socket sender) goes through a thread of its
+ * own: in the NAPI poll it would run right after every packet the process
+ * sends (one grant copy hypercall and one guest notification each), while
+ * the thread runs beside the sender and takes what queued up meanwhile as
+ * one batch.  It also owns the RX event channel: buffers the guest posts,
+ * stall decisions.  Packets the stack sends from softirq context (ACKs of
+ * guest TX, the bridge) are delivered by the NAPI poll in that same softirq,
+ * without a thread wake-up in the path of every ACK.
  */
 static bool znb_rx_thread_wake(struct znb_queue *q)
 {
@@ -126,10 +148,9 @@ static int znb_rx_thread(void *data)
 		if (kthread_should_stop())
 			return 0;
 		do {
-			/* The counters are shared with ndo_start_xmit(). */
-			local_bh_disable();
+			spin_lock_bh(&q->rx_lock);
 			more = znb_rx_poll(q);
-			local_bh_enable();
+			spin_unlock_bh(&q->rx_lock);
 			cond_resched();
 		} while (more);
 		if (!znb_rx_has_work(q))
@@ -201,6 +222,7 @@ struct znb_queue *znb_queue_alloc(struct znb_vif *vif, unsigned int id)
 	q->vif = vif;
 	q->id = id;
 	spin_lock_init(&q->irq_lock);
+	spin_lock_init(&q->rx_lock);
 	init_waitqueue_head(&q->rx_wq);
 	skb_queue_head_init(&q->rx_queue);
 	timer_setup(&q->rx_stall_timer, znb_rx_stall_timer, 0);

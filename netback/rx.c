@@ -3,9 +3,10 @@
  * Guest RX: packets dom0 sends to the guest.
  *
  * ndo_start_xmit() parks each packet on a bounded per-queue list; the
- * queue's RX thread grant-copies it into buffers the frontend posted on its RX ring,
+ * queue's RX thread (or its NAPI poll, for packets sent from softirq context)
+ * grant-copies it into buffers the frontend posted on its RX ring,
  * packed back to back, and writes one response per buffer.  A full list
- * stops the stack's transmit queue until the thread has emptied half of it.
+ * stops the stack's transmit queue until half of it is delivered.
  * A frontend that posts no buffers cannot hold dom0's senders for long:
  * after a timeout the queue counts as stalled (carrier off, everything
  * dropped) until the frontend posts buffers again.
@@ -113,7 +114,10 @@ netdev_tx_t znb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		if (!znb_rx_queue_full(q))
 			netif_tx_start_queue(txq);
 	}
-	znb_rx_kick(q);
+	if (in_serving_softirq())
+		napi_schedule(&q->napi);
+	else
+		znb_rx_kick(q);
 	return NETDEV_TX_OK;
 
 drop:
@@ -379,7 +383,7 @@ bool znb_rx_has_work(struct znb_queue *q)
  * znb_rx_poll() - deliver queued packets to the guest
  * @q: queue
  *
- * Context: the queue's RX thread.
+ * Context: softirq or BH disabled, with the queue's rx_lock held.
  * Return: true if more packets could be delivered right away.
  */
 bool znb_rx_poll(struct znb_queue *q)
