@@ -308,6 +308,11 @@ vif_detach() {
     [ ! -e /sys/class/net/$_v ] || { fail "detach-$1-$2" "$_v still exists"; return 1; }
 }
 
+# rx_threads VIF: how many znetback guest RX threads (vifD.H-qN-rx) VIF has
+rx_threads() { grep -lx "$1-q[0-9]*-rx" /proc/[0-9]*/comm 2>/dev/null | wc -l; }
+# queues VIF: the netdev's transmit queues (one per queue pair)
+queues() { ls -d /sys/class/net/$1/queues/tx-* | wc -l; }
+
 # hot_bridge NAME SUBNET: a second bridge (dom0 = 10.0.SUBNET.1) for hot-plugged vifs
 hot_bridge() {
     ip link add "$1" type bridge && lab_on_cleanup "ip link del $1"
