@@ -8,6 +8,7 @@
 
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
+#include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
@@ -41,10 +42,10 @@
 /* Guest RX packets whose grant copies share hypercalls. */
 #define ZNB_RX_PKTS		16
 /*
- * Delay before the dealloc context retries a page the stack still holds:
+ * Delay before the dealloc work retries a page the stack still holds:
  * mostly the moment between the completion and the frags' put_page().
  */
-#define ZNB_DEALLOC_RETRY_JIFFIES	1
+#define ZNB_DEALLOC_RETRY_US	50
 
 /*
  * Bits of znb_queue::eoi_pending: which path (TX poll, RX thread) owes a
@@ -161,6 +162,8 @@ struct znb_tx_pending {
  * @tx_map_page: page each entry of @tx_map goes to
  * @tx_map_slot: plan slot each entry of @tx_map belongs to
  * @dealloc_work: unmaps released slots and answers them
+ * @dealloc_timer: queues @dealloc_work after a gathering window or a retry
+ *	delay (an hrtimer: a jiffy is up to 10 ms, far longer than either)
  * @batch: scratch of @dealloc_work
  * @unmap_ops: scratch of @dealloc_work
  * @unmap_pages: scratch of @dealloc_work
@@ -234,7 +237,8 @@ struct znb_queue {
 	struct page *tx_map_page[ZNB_TX_MAP_OPS];
 	u8 tx_map_slot[ZNB_TX_MAP_OPS];
 
-	struct delayed_work dealloc_work;
+	struct work_struct dealloc_work;
+	struct hrtimer dealloc_timer;
 	struct znb_unmap_batch batch;
 	struct gnttab_unmap_grant_ref unmap_ops[ZNB_UNMAP_BATCH];
 	struct page *unmap_pages[ZNB_UNMAP_BATCH];
@@ -337,6 +341,7 @@ void znb_queue_sum_stats(struct znb_vif *vif, struct znb_stats *st,
 /* tx.c */
 int znb_tx_poll(struct znb_queue *q, int budget);
 void znb_tx_dealloc_work(struct work_struct *work);
+enum hrtimer_restart znb_tx_dealloc_timer(struct hrtimer *timer);
 void znb_tx_kick_dealloc(struct znb_queue *q);
 bool znb_tx_has_work(struct znb_queue *q);
 

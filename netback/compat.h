@@ -7,6 +7,7 @@
 #ifndef ZNB_COMPAT_H
 #define ZNB_COMPAT_H
 
+#include <linux/hrtimer.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
 
@@ -40,6 +41,19 @@ struct znb_ubuf_ops {
 #define znb_timer_container_of(var, t, field)	timer_container_of(var, t, field)
 #else
 #define znb_timer_container_of(var, t, field)	from_timer(var, t, field)
+#endif
+
+/* 6.13 added hrtimer_setup(), which sets the callback; 6.15 dropped hrtimer_init(). */
+#ifdef ZNB_HAVE_HRTIMER_SETUP
+#define znb_hrtimer_setup(t, fn, clock, mode)	hrtimer_setup(t, fn, clock, mode)
+#else
+static inline void znb_hrtimer_setup(struct hrtimer *t,
+				     enum hrtimer_restart (*fn)(struct hrtimer *),
+				     clockid_t clock, enum hrtimer_mode mode)
+{
+	hrtimer_init(t, clock, mode);
+	t->function = fn;
+}
 #endif
 
 #endif /* ZNB_COMPAT_H */

@@ -226,7 +226,9 @@ struct znb_queue *znb_queue_alloc(struct znb_vif *vif, unsigned int id)
 	init_waitqueue_head(&q->rx_wq);
 	skb_queue_head_init(&q->rx_queue);
 	timer_setup(&q->rx_stall_timer, znb_rx_stall_timer, 0);
-	INIT_DELAYED_WORK(&q->dealloc_work, znb_tx_dealloc_work);
+	INIT_WORK(&q->dealloc_work, znb_tx_dealloc_work);
+	znb_hrtimer_setup(&q->dealloc_timer, znb_tx_dealloc_timer,
+			  CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	snprintf(q->tx_irq_name, sizeof(q->tx_irq_name), "%s-q%u",
 		 vif->dev->name, id);
 	if (gnttab_alloc_pages(ZNB_PENDING, q->pages)) {
@@ -466,8 +468,11 @@ void znb_queue_teardown(struct znb_vif *vif, struct znb_queue *q)
 	q->rx_irq = 0;
 
 	znb_txq_set_ring(&q->txq, NULL);
-	if (drained)
-		cancel_delayed_work_sync(&q->dealloc_work);
+	if (drained) {
+		/* Nothing is pending: the work no longer arms the timer. */
+		hrtimer_cancel(&q->dealloc_timer);
+		cancel_work_sync(&q->dealloc_work);
+	}
 	if (q->tx.sring)
 		xenbus_unmap_ring_vfree(vif->xbdev, q->tx.sring);
 	if (q->rx.sring)

@@ -56,7 +56,7 @@ module_param_named(tx_flow_probe_every, znb_tx_flow_probe_every, uint, 0644);
 MODULE_PARM_DESC(tx_flow_probe_every,
 		 "With tx_policy=0, a copied flow still maps one packet in this many, to notice a path that stopped copying (1..65535)");
 
-unsigned int znb_unmap_gather_us = 1000;
+unsigned int znb_unmap_gather_us = 100;
 module_param_named(unmap_gather_us, znb_unmap_gather_us, uint, 0644);
 MODULE_PARM_DESC(unmap_gather_us,
 		 "While half the TX slots are free, wait this long after a release to unmap more grants per hypercall (0 = unmap at once)");

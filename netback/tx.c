@@ -35,6 +35,19 @@ static const struct znb_ubuf_ops znb_zc_ops = {
 	.complete = znb_zc_complete,
 };
 
+/*
+ * Queues the dealloc work @us from now.  A window still queued is left
+ * alone: it started with an earlier release, and it will collect this one.
+ * One whose callback is already running may not, so that one is restarted.
+ */
+static void znb_tx_dealloc_after(struct znb_queue *q, unsigned int us)
+{
+	if (!hrtimer_is_queued(&q->dealloc_timer))
+		hrtimer_start(&q->dealloc_timer,
+			      ns_to_ktime((u64)us * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL_SOFT);
+}
+
 /**
  * znb_tx_kick_dealloc() - have the dealloc work unmap released slots
  * @q: queue
@@ -52,10 +65,24 @@ void znb_tx_kick_dealloc(struct znb_queue *q)
 	unsigned int gather_us = READ_ONCE(znb_unmap_gather_us);
 
 	if (gather_us && znb_txq_free_slots(&q->txq) >= ZNB_PENDING / 2)
-		queue_delayed_work(znb_wq, &q->dealloc_work,
-				   usecs_to_jiffies(gather_us));
+		znb_tx_dealloc_after(q, gather_us);
 	else
-		mod_delayed_work(znb_wq, &q->dealloc_work, 0);
+		queue_work(znb_wq, &q->dealloc_work);
+}
+
+/**
+ * znb_tx_dealloc_timer() - a gathering window or a retry delay is over
+ * @timer: the queue's dealloc_timer
+ *
+ * Return: HRTIMER_NORESTART.
+ */
+enum hrtimer_restart znb_tx_dealloc_timer(struct hrtimer *timer)
+{
+	struct znb_queue *q = container_of(timer, struct znb_queue,
+					   dealloc_timer);
+
+	queue_work(znb_wq, &q->dealloc_work);
+	return HRTIMER_NORESTART;
 }
 
 /*
@@ -578,8 +605,8 @@ int znb_tx_poll(struct znb_queue *q, int budget)
  */
 void znb_tx_dealloc_work(struct work_struct *work)
 {
-	struct znb_queue *q = container_of(to_delayed_work(work),
-					   struct znb_queue, dealloc_work);
+	struct znb_queue *q = container_of(work, struct znb_queue,
+					   dealloc_work);
 	struct znb_unmap_batch *b = &q->batch;
 	unsigned int n, i;
 
@@ -623,6 +650,5 @@ void znb_tx_dealloc_work(struct work_struct *work)
 		znb_queue_notify(q, false);
 	znb_queue_kick(q);
 	if (znb_dealloc_pending(&q->txq))
-		queue_delayed_work(znb_wq, &q->dealloc_work,
-				   ZNB_DEALLOC_RETRY_JIFFIES);
+		znb_tx_dealloc_after(q, ZNB_DEALLOC_RETRY_US);
 }
