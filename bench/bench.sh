@@ -5,7 +5,7 @@
 # One LAB-BENCH line per measurement: backend, round, row, variant (xen-netback "-";
 # znetback "auto" = tx_policy 0 with the default tx_copy_below, "map" = tx_policy 1,
 # "below=N" = auto with tx_copy_below N, "after=N" / "probe=N" = auto with tx_flow_copy_after
-# / tx_flow_probe_every N), value + unit (TCP: receiver Mbit/s, UDP:
+# / tx_flow_probe_every N, "gather=N" / "map+gather=N" = auto / map with unmap_gather_us N), value + unit (TCP: receiver Mbit/s, UDP:
 # packets/s received), dom0 busy CPU seconds per GB received (/proc/stat, all dom0 vCPUs,
 # steal excluded), and the delta of the vifs' ethtool counters. A run whose iperf3 output
 # has no receiver summary is reported status=failed with no value.
@@ -21,6 +21,8 @@ fi
 B_SWEEP_ROUNDS=${BENCH_SWEEP_ROUNDS:-1}
 B_AFTER_SWEEP=${BENCH_AFTER_SWEEP-"1 16"}   # tx_flow_copy_after values besides the default
 B_PROBE_SWEEP=${BENCH_PROBE_SWEEP-"8 128"}  # tx_flow_probe_every values besides the default
+B_GATHER=${BENCH_GATHER-"0 1000"}  # unmap_gather_us values besides the default, in every round
+B_PROFILE=${BENCH_PROFILE-"g2g-tcp d2g-udp-64"}  # rows profiled with perf after the rounds
 # after the rounds, one round per backend with this many guests sending at once: booting
 # that many guests in every round would take the bench past 30 minutes
 B_WIDE=${BENCH_WIDE-8}
@@ -119,6 +121,7 @@ row() {
 # netcfg loop) take emulated CPU time from the measured ones, and not the same amount in
 # every row. Xen counts pauses, so the paused set is tracked to pause each guest once.
 only() {
+    local g
     for g in $(awk '{print $1}' $LAB_CUR/guests); do
         case " $* " in
             *" $g "*) if grep -qx "$g" $LAB_CUR/paused; then xl unpause "$g"; sed -i "/^$g\$/d" $LAB_CUR/paused; fi ;;
@@ -128,6 +131,7 @@ only() {
 }
 
 guests_up() {
+    local i
     i=1; while [ $i -le $B_GUESTS ]; do guest_start g$i $i memory=$B_MEM & i=$((i + 1)); done
     wait
     # a paused guest's soft-lockup and RCU-stall detectors see the pause as a stall
@@ -156,6 +160,7 @@ settle() {
 }
 # graceful detach first, so a netfront "Grant still in use" shows in the guest's console
 guests_down() {
+    local g i
     only $(awk '{print $1}' $LAB_CUR/guests 2>/dev/null)
     for g in $(awk '{print $1}' $LAB_CUR/guests 2>/dev/null); do
         xl domid "$g" >/dev/null 2>&1 || continue
@@ -168,10 +173,22 @@ guests_down() {
     i=0; while ls /sys/class/net | grep -q '^vif' && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
 }
 
+# run_row ROW: measure one of the single-guest rows by its name
+run_row() {
+    case $1 in
+        g2d-tcp-gso) row "$1" Mbit/s 0 -c $DOM0_IP -l 64K ;;
+        g2d-tcp-1500) nogso row "$1" Mbit/s 0 -c $DOM0_IP ;;
+        g2g-tcp) row "$1" Mbit/s 0 -c "$(guest_ip g2)" -l 64K ;;
+        d2g-tcp-gso) row "$1" Mbit/s 0 -c $DOM0_IP -l 64K -R ;;
+        d2g-tcp-1500) d2g_nogso ;;
+        g2d-udp-*) row "$1" pkt/s "${1##*-}" -c $DOM0_IP -u -l "${1##*-}" -b 0 ;;
+        d2g-udp-*) row "$1" pkt/s "${1##*-}" -c $DOM0_IP -u -l "${1##*-}" -b 0 -R ;;
+        *) bench_line "row=$1 status=failed error=unknown_row" ;;
+    esac
+}
 g2d_rows() { # the rows a policy change can move: guest TX into a dom0 socket and the bridge
-    row g2d-tcp-gso Mbit/s 0 -c $DOM0_IP -l 64K
-    nogso row g2d-tcp-1500 Mbit/s 0 -c $DOM0_IP
-    row g2g-tcp Mbit/s 0 -c "$(guest_ip g2)" -l 64K
+    local name
+    for name in g2d-tcp-gso g2d-tcp-1500 g2g-tcp; do run_row $name; done
 }
 # nogso CMD...: CMD with g1's TSO/GSO off, so it sends MTU-sized packets
 nogso() {
@@ -193,10 +210,11 @@ d2g_nogso() {
 # policy_sweep PARAM LABEL "VALUES": guest->dom0 socket at MTU 1500 (a flow the stack copies
 # out, so the rule copies it and probes it) with the module parameter at each value
 policy_sweep() {
+    local v ps_def
     ps_def=$(cat $ZPARAM/$1)
     for v in $3; do
         zparam "$1" "$v"; B_VARIANT=$2=$v
-        nogso row g2d-tcp-1500 Mbit/s 0 -c $DOM0_IP
+        run_row g2d-tcp-1500
     done
     zparam "$1" "$ps_def"; B_VARIANT=auto
 }
@@ -216,25 +234,32 @@ backend_up() {
 }
 
 round() { # BACKEND ROUND
+    local name n b gather_us gather_def
     backend_up "$1" "$2" "$B_ROUND_GUESTS" all || return 1
     g2d_rows
-    row d2g-tcp-gso Mbit/s 0 -c $DOM0_IP -l 64K -R
-    d2g_nogso
-    for l in 64 1472; do
-        row g2d-udp-$l pkt/s $l -c $DOM0_IP -u -l $l -b 0
-        row d2g-udp-$l pkt/s $l -c $DOM0_IP -u -l $l -b 0 -R
+    for name in d2g-tcp-gso d2g-tcp-1500 g2d-udp-64 d2g-udp-64 g2d-udp-1472 d2g-udp-1472; do
+        run_row $name
     done
     for n in $B_SCALE; do scale "$n"; done
     if [ "$1" = znetback ]; then
         zparam tx_policy 1; B_VARIANT=map
         g2d_rows
         zparam tx_policy 0; B_VARIANT=auto
+        # unmap batching against answer latency, on the rows that map: guest->guest and
+        # guest->dom0 with tx_policy=1
+        gather_def=$(cat $ZPARAM/unmap_gather_us)
+        for gather_us in $B_GATHER; do
+            zparam unmap_gather_us "$gather_us"; B_VARIANT=gather=$gather_us
+            run_row g2g-tcp
+            zparam tx_policy 1; B_VARIANT=map+gather=$gather_us
+            run_row g2d-tcp-gso
+            zparam tx_policy 0
+        done
+        zparam unmap_gather_us "$gather_def"; B_VARIANT=auto
         if [ "$2" -le "$B_SWEEP_ROUNDS" ]; then
             for b in $B_SWEEP; do
                 zparam tx_copy_below "$b"; B_VARIANT=below=$b
-                nogso row g2d-tcp-1500 Mbit/s 0 -c $DOM0_IP
-                row g2d-udp-1472 pkt/s 1472 -c $DOM0_IP -u -l 1472 -b 0
-                row g2g-tcp Mbit/s 0 -c "$(guest_ip g2)" -l 64K
+                for name in g2d-tcp-1500 g2d-udp-1472 g2g-tcp; do run_row $name; done
             done
             zparam tx_copy_below "$B_DEF_BELOW"
             # the flow rule's thresholds, on the row where every flow is copied out
@@ -242,6 +267,34 @@ round() { # BACKEND ROUND
             policy_sweep tx_flow_probe_every probe "$B_PROBE_SWEEP"
         fi
     fi
+    guests_down
+}
+
+# profile: where dom0's CPU time goes while znetback carries each B_PROFILE row. perf
+# samples every dom0 CPU (cpu-clock: Xen gives a PV dom0 no hardware PMU) during the
+# row's iperf3 run; the symbols at 2% or more, each with its main call paths, come out as
+# LAB-PROFILE lines. An idle vCPU shows as swapper in xen_hypercall_pv (blocked in Xen). The run itself is
+# reported as variant "profile" and left out of the table (sampling slows it down).
+profile() {
+    command -v perf >/dev/null || { warn "no perf in the dom0 image: no profile"; return 1; }
+    backend_up znetback 0 2 profile || return 1
+    local p pf
+    for p in $B_PROFILE; do
+        case " ${B_ROWS:-$p} " in *" $p "*) ;; *) continue ;; esac
+        perf record -a -g -e cpu-clock -F 499 -o $LAB_CUR/perf.data -- sleep "$B_SECS" \
+            > $LAB_CUR/perf.log 2>&1 &
+        pf=$!
+        B_VARIANT=profile; run_row "$p"; B_VARIANT=auto
+        wait $pf || { warn "perf record failed: $(tail -3 $LAB_CUR/perf.log | tr '\n' ' ')"; continue; }
+        # per symbol, its main call paths (last frames), e.g. which hypercalls dominate
+        perf report -i $LAB_CUR/perf.data --stdio --no-children --sort comm,sym \
+            -g folded,5,caller --percent-limit 2 2>/dev/null |
+            awk '/^ +[0-9.]+%  / {print; next}
+                 /^[0-9.]+% .*;/ {n = split(substr($0, index($0, " ") + 1), f, ";"); c = f[n]
+                                  for (i = n - 1; i >= 1 && i > n - 6; i--) c = f[i] ";" c
+                                  print "    <- " $1 " " c}' |
+            head -60 | sed "s/^ */LAB-PROFILE row=$p /"
+    done
     guests_down
 }
 
@@ -271,4 +324,5 @@ for n in $B_WIDE; do
     wide znetback "$n"
     info "$n guests at once took $(awk "BEGIN {print $(uptime_s) - $t0}")s"
 done
+[ -n "$B_PROFILE" ] && profile
 backend_load znetback

@@ -204,6 +204,7 @@ lab_images() {
     install_elf "$D" "$LAB_ROOT/sbin/ethtool" /sbin/ethtool
     install_elf "$D" "$LAB_ROOT/bin/ip" /sbin/ip
     install_elf "$D" "$LAB_ROOT/sbin/tc" /sbin/tc
+    install_elf "$D" "$LAB_ROOT/usr/bin/perf" /usr/bin/perf
     mkdir -p "$D/etc/iproute2" "$D/usr/lib/tc"
     cp -a "$LAB_ROOT/usr/lib/tc/." "$D/usr/lib/tc/" 2>/dev/null || true   # netem distribution tables
     # glibc dlopen()s libgcc_s for pthread_cancel/unwinding (xl create aborts without it)
