@@ -35,7 +35,7 @@ help:
 	@echo "  make lab-check   run every lab scenario on real Xen in QEMU"
 	@echo "  make lab-mutations prove the lab catches deliberately broken destructors"
 	@echo "  make fuzz-lab    20 minutes of seeded random TX rings from a hostile guest"
-	@echo "  make bench       znetback vs in-tree xen-netback in the lab: bench/results/ (~26 min)"
+	@echo "  make bench       znetback vs in-tree xen-netback in the lab: bench/results/ (~27 min)"
 
 all: module tools unit
 
