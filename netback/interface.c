@@ -161,7 +161,8 @@ static int znb_rx_thread(void *data)
 /*
  * Event channel handlers.  They run with the channel masked until the late
  * EOI: an event with nothing to do is EOId at once as spurious (Xen then
- * throttles a storming guest), real work is EOId when NAPI is done with it.
+ * throttles a storming guest), real work is EOId when the path it went to
+ * (the NAPI poll for TX, the RX thread for RX) has done it.
  */
 static void znb_irq_work(struct znb_queue *q, int irq, unsigned long paths,
 			 bool work)
