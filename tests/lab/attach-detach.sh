@@ -23,8 +23,8 @@ for r in 1 2 3; do
     [ -d /sys/module/znetback ] && check_eq "round$r-rx-thread-per-queue" "$(queues $V)" "$(rx_threads $V)"
     xfer_d2g g1 4 1 "round$r-xfer-dom0-to-g1-vif$DEVID"
     xfer_g2d g1 4 1 "round$r-xfer-g1-vif$DEVID-to-dom0"
-    backend_stats "$(guest_vif g1 $DEVID)"
-    assert_mappings_drained "$(guest_vif g1 $DEVID)"
+    backend_stats "$V"
+    assert_mappings_drained "$V"
     check "detach-$r" vif_detach g1 "$DEVID"
     [ -d /sys/module/znetback ] && check_eq "round$r-rx-threads-gone" 0 "$(rx_threads $V)"
 done
