@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The vif netdev, its queues (rings, event channels, NAPI, dealloc work) and
- * their orderly teardown.
+ * The vif netdev, its queues (rings, event channels, TX NAPI, the RX thread,
+ * dealloc work) and their orderly teardown.
  *
  * Teardown never frees a page, a slot or a packet context the stack may
  * still reach: it waits for every mapped grant to come back through the
@@ -9,8 +9,8 @@
  * leaks the queue on purpose (and pins the module) instead of freeing it.
  */
 #include <linux/etherdevice.h>
-#include <linux/kthread.h>
 #include <linux/ethtool.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
 #include <linux/vmalloc.h>
