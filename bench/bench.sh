@@ -1,4 +1,4 @@
-# Benchmark: in-tree xen-netback vs znetback in interleaved rounds (iperf3 TCP/UDP both ways, guest->guest, tx_copy_below sweep, 1, 2, 4 guests at once in every round and 8 in one round per backend at the end); LAB-BENCH lines for bench/run.
+# Benchmark: in-tree xen-netback vs znetback in interleaved rounds (iperf3 TCP/UDP both ways, guest->guest, tx_copy_below, flow-rule and unmap_gather_us sweeps, 1, 2, 4 guests at once in every round and 8 in one round per backend at the end, a perf profile); LAB-BENCH and LAB-PROFILE lines for bench/run.
 # lab-backend: znetback
 # lab-timeout: 1950
 #
@@ -273,8 +273,8 @@ round() { # BACKEND ROUND
 # profile: where dom0's CPU time goes while znetback carries each B_PROFILE row. perf
 # samples every dom0 CPU (cpu-clock: Xen gives a PV dom0 no hardware PMU) during the
 # row's iperf3 run; the symbols at 2% or more, each with its main call paths, come out as
-# LAB-PROFILE lines. An idle vCPU shows as swapper in xen_hypercall_pv (blocked in Xen). The run itself is
-# reported as variant "profile" and left out of the table (sampling slows it down).
+# LAB-PROFILE lines. An idle vCPU shows as swapper in xen_hypercall_pv (blocked in Xen). The
+# run itself is reported as variant "profile" and left out of the table (sampling slows it).
 profile() {
     command -v perf >/dev/null || { warn "no perf in the dom0 image: no profile"; return 1; }
     backend_up znetback 0 2 profile || return 1
