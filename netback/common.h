@@ -35,6 +35,8 @@
 #define ZNB_TX_MAP_OPS		(4 * ZNB_TX_SLOTS_MAX)
 /* Grant copies flushed to the hypervisor at once on the guest RX path. */
 #define ZNB_RX_COPY_OPS		64
+/* How often the RX ring of a frontend without feature-rx-notify is polled. */
+#define ZNB_RX_POLL_MS		30
 /* Packets the guest RX path handles in one NAPI round. */
 #define ZNB_RX_BATCH		64
 /* Ring requests one guest RX packet may use at most (data + GSO extra). */
@@ -62,6 +64,7 @@
  * @tx_packets: packets delivered to the guest (guest RX)
  * @tx_bytes: bytes delivered to the guest
  * @tx_dropped: packets for the guest dropped (queue full, stall, error)
+ * @tx_expired: of @tx_dropped, dropped for waiting rx_drain_timeout_msecs
  * @rx_dropped: guest packets dropped after validation (no memory, bad headers)
  * @frag_overflow: guest packets with more slots than skb frags
  * @csum_fixup: GSO packets from the guest without a partial checksum
@@ -79,6 +82,7 @@ struct znb_qstats {
 	u64 tx_packets;
 	u64 tx_bytes;
 	u64 tx_dropped;
+	u64 tx_expired;
 	u64 rx_dropped;
 	u64 frag_overflow;
 	u64 csum_fixup;
@@ -164,21 +168,42 @@ struct znb_tx_pending {
  * @dealloc_work: unmaps released slots and answers them
  * @dealloc_timer: queues @dealloc_work after a gathering window or a retry
  *	delay (an hrtimer: a jiffy is up to 10 ms, far longer than either)
+ * @draining: torn down with guest pages still in the network stack;
+ *	@dealloc_work frees the queue when the last one returns (set once by
+ *	teardown, read by @dealloc_work)
+ * @free_queued: @free_work was queued (set once, by @dealloc_work)
+ * @drain_start: jiffies at which @draining was set
+ * @free_work: frees a @draining queue, on znb_wq
+ * @drain_report: says so if a @draining queue waits past drain_timeout
  * @batch: scratch of @dealloc_work
  * @unmap_ops: scratch of @dealloc_work
  * @unmap_pages: scratch of @dealloc_work
  * @unmap_status: scratch of @dealloc_work
- * @rx_queue: packets waiting for guest RX buffers
+ * @rx_queue: packets waiting for guest RX buffers; its lock also guards
+ *	@rx_queue_bytes, @rx_slots_needed and @rx_head_expires
+ * @rx_queue_bytes: bytes of the packets in @rx_queue
+ * @rx_slots_needed: buffers the packet at the head of @rx_queue needs, 0
+ *	when it is empty (read without a lock by the event handler)
+ * @rx_head_expires: jiffies at which the head of @rx_queue is dropped if it
+ *	is still waiting for buffers
  * @rx_copy: grant copies of the guest RX batch
  * @rx_copy_pkt: entry of @rx_pkt each entry of @rx_copy belongs to
  * @rx_nr_copy: entries of @rx_copy queued
  * @rx_pkt: packets of the guest RX batch
  * @rx_nr_pkts: entries of @rx_pkt in use
- * @rx_stall_timer: fires when the guest posted no RX buffer for too long
- * @rx_waiting: guest RX is waiting for the frontend to post buffers
- * @rx_stall_fired: @rx_stall_timer expired while waiting
- * @rx_stalled: the queue is stalled (carrier off, packets dropped)
- * @rx_slots_needed: buffers the packet at the head of @rx_queue needs
+ * @rx_deadline_timer: wakes the RX thread at @rx_deadline
+ * @rx_deadline: jiffies of the next expiry or stall decision while
+ *	@rx_waiting
+ * @rx_wait_start: jiffies when @rx_waiting began
+ * @rx_waiting: the guest has not posted the buffers the head packet needs
+ *	(or packets are dropped for it); the stall clock runs
+ * @rx_copying: @rx_waiting for ZNB_RX_HOLD_MS: frags of packets queued
+ *	for the guest are copied out of other guests' pages (written by the
+ *	RX poll, read by ndo_start_xmit())
+ * @rx_dropping: a packet expired waiting for buffers: packets for the guest
+ *	are dropped until it posts one (written by the RX poll, read by
+ *	ndo_start_xmit())
+ * @rx_stalled: no buffer for rx_stall_timeout: carrier off, packets dropped
  * @stats: netback-level counters
  */
 /**
@@ -239,22 +264,32 @@ struct znb_queue {
 
 	struct work_struct dealloc_work;
 	struct hrtimer dealloc_timer;
+	bool draining;
+	atomic_t free_queued;
+	unsigned long drain_start;
+	struct work_struct free_work;
+	struct delayed_work drain_report;
 	struct znb_unmap_batch batch;
 	struct gnttab_unmap_grant_ref unmap_ops[ZNB_UNMAP_BATCH];
 	struct page *unmap_pages[ZNB_UNMAP_BATCH];
 	s16 unmap_status[ZNB_UNMAP_BATCH];
 
 	struct sk_buff_head rx_queue;
+	unsigned int rx_queue_bytes;
+	unsigned int rx_slots_needed;
+	unsigned long rx_head_expires;
 	struct gnttab_copy rx_copy[ZNB_RX_COPY_OPS];
 	u8 rx_copy_pkt[ZNB_RX_COPY_OPS];
 	unsigned int rx_nr_copy;
 	struct znb_rx_pkt rx_pkt[ZNB_RX_PKTS];
 	unsigned int rx_nr_pkts;
-	struct timer_list rx_stall_timer;
+	struct timer_list rx_deadline_timer;
+	unsigned long rx_deadline;
+	unsigned long rx_wait_start;
 	bool rx_waiting;
-	bool rx_stall_fired;
+	bool rx_copying;
+	bool rx_dropping;
 	bool rx_stalled;
-	unsigned int rx_slots_needed;
 
 	struct znb_qstats stats;
 };
@@ -273,12 +308,13 @@ struct znb_queue {
  * @gso6: frontend accepts TCPv6 GSO packets
  * @ip_csum: frontend accepts IPv4 packets with a partial checksum
  * @ipv6_csum: frontend accepts IPv6 packets with a partial checksum
+ * @rx_poll: frontend does not notify when it posts RX buffers
+ *	(no feature-rx-notify): a waiting queue polls its ring
  * @disabled: the frontend misbehaved; its rings are no longer read
  * @stalled_queues: queues whose frontend posts no RX buffers
  * @dbg: debugfs directory
  * @base: core counters of queues already torn down
  * @qbase: netback counters of queues already torn down
- * @leaked_pages: pages deliberately leaked because a mapping never came back
  */
 struct znb_vif {
 	struct net_device *dev;
@@ -295,19 +331,21 @@ struct znb_vif {
 	bool gso6;
 	bool ip_csum;
 	bool ipv6_csum;
+	bool rx_poll;
 	atomic_t disabled;
 	atomic_t stalled_queues;
 
 	struct dentry *dbg;
 	struct znb_stats base;
 	struct znb_qstats qbase;
-	unsigned int leaked_pages;
 };
 
 /* main.c */
 extern unsigned int znb_max_queues;
 extern unsigned int znb_fatal_slots;
 extern unsigned int znb_rx_queue_len;
+extern unsigned int znb_rx_queue_bytes;
+extern unsigned int znb_rx_drain_timeout_ms;
 extern unsigned int znb_rx_stall_timeout_ms;
 extern unsigned int znb_drain_timeout_ms;
 extern unsigned int znb_tx_policy;
@@ -318,6 +356,7 @@ extern unsigned int znb_unmap_gather_us;
 extern struct workqueue_struct *znb_wq;
 extern struct dentry *znb_debugfs_root;
 extern atomic_t znb_pages_mapped;
+extern atomic_t znb_queues_draining;
 
 /* interface.c */
 struct znb_vif *znb_vif_create(struct xenbus_device *xbdev, domid_t domid,
@@ -328,6 +367,9 @@ int znb_vif_connect_queue(struct znb_vif *vif, struct znb_queue *q,
 			  evtchn_port_t tx_evtchn, evtchn_port_t rx_evtchn);
 struct znb_queue *znb_queue_alloc(struct znb_vif *vif, unsigned int id);
 void znb_queue_teardown(struct znb_vif *vif, struct znb_queue *q);
+void znb_queue_free_work(struct work_struct *work);
+void znb_queue_drain_report(struct work_struct *work);
+void znb_queues_wait_drained(void);
 void znb_vif_start(struct znb_vif *vif, struct znb_queue **queues,
 		   unsigned int nr);
 void znb_vif_stop(struct znb_vif *vif);
@@ -348,8 +390,10 @@ bool znb_tx_has_work(struct znb_queue *q);
 /* rx.c */
 netdev_tx_t znb_start_xmit(struct sk_buff *skb, struct net_device *dev);
 bool znb_rx_poll(struct znb_queue *q);
+void znb_rx_purge(struct znb_queue *q);
+bool znb_rx_ready(struct znb_queue *q);
 bool znb_rx_has_work(struct znb_queue *q);
-void znb_rx_stall_timer(struct timer_list *t);
+void znb_rx_deadline_timer(struct timer_list *t);
 
 /* Wakes the queue's guest RX thread. */
 static inline void znb_rx_kick(struct znb_queue *q)

@@ -47,8 +47,10 @@ static void znb_dbg_queue(struct seq_file *m, struct znb_queue *q)
 			   q->rx.rsp_prod_pvt, READ_ONCE(q->rx.sring->rsp_prod),
 			   READ_ONCE(q->rx.sring->req_event),
 			   READ_ONCE(q->rx.sring->rsp_event));
-	seq_printf(m, "  rx_queue %u waiting %d stalled %d\n",
-		   skb_queue_len(&q->rx_queue), q->rx_waiting, q->rx_stalled);
+	seq_printf(m, "  rx_queue %u bytes %u waiting %d copying %d dropping %d stalled %d\n",
+		   skb_queue_len(&q->rx_queue), READ_ONCE(q->rx_queue_bytes),
+		   q->rx_waiting, q->rx_copying, q->rx_dropping,
+		   q->rx_stalled);
 	seq_printf(m, "  slots: free %u outstanding %u dealloc_pending %d oldest_mapping_ms %llu\n",
 		   znb_txq_free_slots(&q->txq), znb_txq_outstanding(&q->txq),
 		   znb_dealloc_pending(&q->txq),
@@ -99,7 +101,6 @@ static int znb_dbg_queues_show(struct seq_file *m, void *v)
 		seq_puts(m, "not connected\n");
 	for (i = 0; vif->queues && i < vif->nr_queues; i++)
 		znb_dbg_queue(m, vif->queues[i]);
-	seq_printf(m, "leaked_pages %u\n", vif->leaked_pages);
 	rtnl_unlock();
 	return 0;
 }

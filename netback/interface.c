@@ -4,10 +4,13 @@
  * dealloc work) and their orderly teardown.
  *
  * Teardown never frees a page, a slot or a packet context the stack may
- * still reach: it waits for every mapped grant to come back through the
- * zerocopy completion, logging while it waits, and if one never does it
- * leaks the queue on purpose (and pins the module) instead of freeing it.
+ * still reach, and never waits for the stack either (it runs in xenwatch,
+ * which every domain's device changes go through): a queue whose guest
+ * pages are still in the network stack stays allocated, with the module
+ * pinned, and its dealloc work frees it when the last page comes back.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
 #include <linux/kthread.h>
@@ -23,8 +26,10 @@
 /* Address of the vif itself: never used by the bridge as its own. */
 static const u8 znb_vif_mac[ETH_ALEN] = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff };
 
-/* How often teardown reports a queue still waiting for mapped pages. */
-#define ZNB_DRAIN_LOG_MS	10000
+/* Queues torn down whose guest pages are still in the network stack. */
+atomic_t znb_queues_draining = ATOMIC_INIT(0);
+/* Woken when the last of them is freed. */
+static DECLARE_WAIT_QUEUE_HEAD(znb_drained_wq);
 
 /**
  * znb_queue_notify() - send an event to the frontend
@@ -161,13 +166,13 @@ static int znb_rx_thread(void *data)
 /*
  * Event channel handlers.  They run with the channel masked until the late
  * EOI: an event with nothing to do is EOId at once as spurious (Xen then
- * throttles a storming guest), real work is EOId when the path it went to
- * (the NAPI poll for TX, the RX thread for RX) has done it.
+ * throttles a storming guest, XSA-332), real work is EOId when the path it
+ * went to (the NAPI poll for TX, the RX thread for RX) has done it.  RX
+ * buffers alone are not work: a healthy guest always has them posted.
  */
-static void znb_irq_work(struct znb_queue *q, int irq, unsigned long paths,
-			 bool work)
+static void znb_irq_work(struct znb_queue *q, int irq, unsigned long paths)
 {
-	if (!work || atomic_read(&q->vif->disabled)) {
+	if (!paths || atomic_read(&q->vif->disabled)) {
 		xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS);
 		return;
 	}
@@ -178,12 +183,21 @@ static void znb_irq_work(struct znb_queue *q, int irq, unsigned long paths,
 		znb_rx_kick(q);
 }
 
+static unsigned long znb_tx_event_work(struct znb_queue *q)
+{
+	return RING_HAS_UNCONSUMED_REQUESTS(&q->tx) ? BIT(ZNB_EOI_TX) : 0;
+}
+
+static unsigned long znb_rx_event_work(struct znb_queue *q)
+{
+	return znb_rx_ready(q) ? BIT(ZNB_EOI_RX) : 0;
+}
+
 static irqreturn_t znb_irq_tx(int irq, void *data)
 {
 	struct znb_queue *q = data;
 
-	znb_irq_work(q, irq, BIT(ZNB_EOI_TX),
-		     RING_HAS_UNCONSUMED_REQUESTS(&q->tx));
+	znb_irq_work(q, irq, znb_tx_event_work(q));
 	return IRQ_HANDLED;
 }
 
@@ -191,19 +205,16 @@ static irqreturn_t znb_irq_rx(int irq, void *data)
 {
 	struct znb_queue *q = data;
 
-	znb_irq_work(q, irq, BIT(ZNB_EOI_RX),
-		     RING_HAS_UNCONSUMED_REQUESTS(&q->rx));
+	znb_irq_work(q, irq, znb_rx_event_work(q));
 	return IRQ_HANDLED;
 }
 
-/* One channel for both rings: both paths look, the last one EOIs. */
+/* One channel for both rings: each path with work owes its part of the EOI. */
 static irqreturn_t znb_irq_both(int irq, void *data)
 {
 	struct znb_queue *q = data;
 
-	znb_irq_work(q, irq, BIT(ZNB_EOI_TX) | BIT(ZNB_EOI_RX),
-		     RING_HAS_UNCONSUMED_REQUESTS(&q->tx) ||
-		     RING_HAS_UNCONSUMED_REQUESTS(&q->rx));
+	znb_irq_work(q, irq, znb_tx_event_work(q) | znb_rx_event_work(q));
 	return IRQ_HANDLED;
 }
 
@@ -226,8 +237,10 @@ struct znb_queue *znb_queue_alloc(struct znb_vif *vif, unsigned int id)
 	spin_lock_init(&q->rx_lock);
 	init_waitqueue_head(&q->rx_wq);
 	skb_queue_head_init(&q->rx_queue);
-	timer_setup(&q->rx_stall_timer, znb_rx_stall_timer, 0);
+	timer_setup(&q->rx_deadline_timer, znb_rx_deadline_timer, 0);
 	INIT_WORK(&q->dealloc_work, znb_tx_dealloc_work);
+	INIT_WORK(&q->free_work, znb_queue_free_work);
+	INIT_DELAYED_WORK(&q->drain_report, znb_queue_drain_report);
 	znb_hrtimer_setup(&q->dealloc_timer, znb_tx_dealloc_timer,
 			  CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	snprintf(q->tx_irq_name, sizeof(q->tx_irq_name), "%s-q%u",
@@ -370,6 +383,7 @@ static void znb_qstats_add(struct znb_qstats *sum, const struct znb_qstats *s)
 	sum->tx_packets += s->tx_packets;
 	sum->tx_bytes += s->tx_bytes;
 	sum->tx_dropped += s->tx_dropped;
+	sum->tx_expired += s->tx_expired;
 	sum->rx_dropped += s->rx_dropped;
 	sum->frag_overflow += s->frag_overflow;
 	sum->csum_fixup += s->csum_fixup;
@@ -401,39 +415,86 @@ void znb_queue_qstats(struct znb_queue *q, struct znb_qstats *qs)
 	qs->pol_tracked = READ_ONCE(ft->tracked);
 }
 
-/* Waits for the queue's in-flight slots; false if they never came back. */
-static bool znb_queue_drain(struct znb_vif *vif, struct znb_queue *q)
+/*
+ * Frees a queue nothing can reach any more: no ring, no event channel, no
+ * slot outstanding.  A zerocopy completion that released the last slot may
+ * still be about to kick the dealloc work (it does so inside an RCU read
+ * section), so wait for it before cancelling what it could re-arm.
+ */
+static void znb_queue_free(struct znb_queue *q)
 {
-	unsigned long start = jiffies;
-	unsigned long next_log = start + msecs_to_jiffies(ZNB_DRAIN_LOG_MS);
-	unsigned long end = start + msecs_to_jiffies(znb_drain_timeout_ms);
-
-	while (znb_txq_outstanding(&q->txq)) {
-		znb_tx_kick_dealloc(q);
-		if (time_after(jiffies, end))
-			return false;
-		if (time_after(jiffies, next_log)) {
-			netdev_warn(vif->dev, "queue %u: waiting for %u guest TX slots, %u pages still mapped, oldest mapping %llu ms\n",
-				    q->id, znb_txq_outstanding(&q->txq),
-				    READ_ONCE(q->txq.st.mapped_now),
-				    div_u64(znb_txq_oldest_age_ns(&q->txq,
-								  ktime_get_ns()),
-					    NSEC_PER_MSEC));
-			next_log += msecs_to_jiffies(ZNB_DRAIN_LOG_MS);
-		}
-		msleep(20);
-	}
-	return true;
+	synchronize_rcu();
+	cancel_work_sync(&q->dealloc_work);
+	hrtimer_cancel(&q->dealloc_timer);
+	cancel_work_sync(&q->dealloc_work);
+	cancel_delayed_work_sync(&q->drain_report);
+	gnttab_free_pages(ZNB_PENDING, q->pages);
+	vfree(q);
 }
 
 /**
- * znb_queue_teardown() - disconnect and free a queue
+ * znb_queue_free_work() - free a torn-down queue whose last page came back
+ * @work: the queue's free_work, queued by its dealloc work
+ *
+ * Runs on znb_wq, which module unload destroys (waiting for this work)
+ * before the module's code goes: the reference dropped here is safe.
+ */
+void znb_queue_free_work(struct work_struct *work)
+{
+	struct znb_queue *q = container_of(work, struct znb_queue, free_work);
+
+	pr_info("%s: the network stack returned the last guest page %u ms after disconnect; queue freed\n",
+		q->tx_irq_name, jiffies_to_msecs(jiffies - q->drain_start));
+	znb_queue_free(q);
+	if (atomic_dec_and_test(&znb_queues_draining))
+		wake_up(&znb_drained_wq);
+	module_put(THIS_MODULE);
+}
+
+/**
+ * znb_queues_wait_drained() - wait until no torn-down queue waits for pages
+ *
+ * For module unload: the vifs removed by unregistering the driver may leave
+ * queues whose pages the stack still holds, and their completions run this
+ * module's code.  Unload waits for them, saying so every 10 s.
+ */
+void znb_queues_wait_drained(void)
+{
+	while (!wait_event_timeout(znb_drained_wq,
+				   !atomic_read(&znb_queues_draining),
+				   10 * HZ))
+		pr_warn("unload waits for %d torn-down queues whose guest pages are still in the network stack\n",
+			atomic_read(&znb_queues_draining));
+}
+
+/**
+ * znb_queue_drain_report() - a torn-down queue still waits after drain_timeout
+ * @work: the queue's drain_report
+ *
+ * Pages a guest granted stay mapped for as long as the stack holds them;
+ * nothing is freed early.  This only says so, loudly, once.
+ */
+void znb_queue_drain_report(struct work_struct *work)
+{
+	struct znb_queue *q = container_of(to_delayed_work(work),
+					   struct znb_queue, drain_report);
+
+	pr_crit("%s: %u guest TX slots (%u pages mapped, oldest %llu ms) still in the network stack %u ms after disconnect; the queue and the module stay until they return\n",
+		q->tx_irq_name, znb_txq_outstanding(&q->txq),
+		READ_ONCE(q->txq.st.mapped_now),
+		div_u64(znb_txq_oldest_age_ns(&q->txq, ktime_get_ns()),
+			NSEC_PER_MSEC),
+		jiffies_to_msecs(jiffies - q->drain_start));
+}
+
+/**
+ * znb_queue_teardown() - disconnect a queue and free it, now or later
  * @vif: owning vif
  * @q: queue, connected or not (partly connected is fine)
  *
- * The queue must no longer be reachable from ndo_start_xmit().  Waits for
- * all mapped grants to be unmapped; if that does not happen within
- * drain_timeout_ms, the queue and its pages are leaked deliberately.
+ * The queue must no longer be reachable from ndo_start_xmit().  Never waits
+ * for the network stack: if guest pages are still in it, the queue is left
+ * to its dealloc work, which frees it when the last one returns.
  *
  * Context: process, without RTNL.
  */
@@ -441,7 +502,7 @@ void znb_queue_teardown(struct znb_vif *vif, struct znb_queue *q)
 {
 	struct znb_qstats qs;
 	unsigned long flags;
-	bool drained;
+	unsigned int outstanding;
 
 	if (q->napi_on)
 		napi_disable(&q->napi);
@@ -449,14 +510,12 @@ void znb_queue_teardown(struct znb_vif *vif, struct znb_queue *q)
 	if (q->rx_task)
 		kthread_stop(q->rx_task);
 	q->rx_task = NULL;
-	znb_timer_delete_sync(&q->rx_stall_timer);
-	skb_queue_purge(&q->rx_queue);
+	znb_timer_delete_sync(&q->rx_deadline_timer);
+	znb_rx_purge(q);
 	if (q->rx_stalled) {
 		q->rx_stalled = false;
 		atomic_dec(&vif->stalled_queues);
 	}
-
-	drained = znb_queue_drain(vif, q);
 
 	spin_lock_irqsave(&q->irq_lock, flags);
 	q->live = false;
@@ -468,12 +527,8 @@ void znb_queue_teardown(struct znb_vif *vif, struct znb_queue *q)
 	q->tx_irq = 0;
 	q->rx_irq = 0;
 
+	/* The dealloc work stops answering: the guest's rings go away. */
 	znb_txq_set_ring(&q->txq, NULL);
-	if (drained) {
-		/* Nothing is pending: the work no longer arms the timer. */
-		hrtimer_cancel(&q->dealloc_timer);
-		cancel_work_sync(&q->dealloc_work);
-	}
 	if (q->tx.sring)
 		xenbus_unmap_ring_vfree(vif->xbdev, q->tx.sring);
 	if (q->rx.sring)
@@ -487,19 +542,26 @@ void znb_queue_teardown(struct znb_vif *vif, struct znb_queue *q)
 	vif->base.mapped_now = 0;
 	znb_queue_qstats(q, &qs);
 	znb_qstats_add(&vif->qbase, &qs);
-	if (!drained)
-		vif->leaked_pages += READ_ONCE(q->txq.st.mapped_now);
 	rtnl_unlock();
 
-	if (!drained) {
-		netdev_crit(vif->dev, "queue %u: %u guest pages never came back from the network stack after %u ms; leaking them and the queue (%u slots), module pinned\n",
-			    q->id, READ_ONCE(q->txq.st.mapped_now),
-			    znb_drain_timeout_ms, znb_txq_outstanding(&q->txq));
-		__module_get(THIS_MODULE);
+	outstanding = znb_txq_outstanding(&q->txq);
+	if (!outstanding) {
+		znb_queue_free(q);
 		return;
 	}
-	gnttab_free_pages(ZNB_PENDING, q->pages);
-	vfree(q);
+	netdev_info(vif->dev, "queue %u: %u guest TX slots (%u pages mapped) still in the network stack; the queue is freed when they return\n",
+		    q->id, outstanding, READ_ONCE(q->txq.st.mapped_now));
+	__module_get(THIS_MODULE);
+	atomic_inc(&znb_queues_draining);
+	q->drain_start = jiffies;
+	/* From here on nothing may reach the vif through the queue. */
+	q->vif = NULL;
+	/* Pairs with the barrier in the dealloc work before it reads it. */
+	smp_store_release(&q->draining, true);
+	queue_delayed_work(znb_wq, &q->drain_report,
+			   msecs_to_jiffies(READ_ONCE(znb_drain_timeout_ms)));
+	/* The last page may have come back before @draining was set. */
+	queue_work(znb_wq, &q->dealloc_work);
 }
 
 /**
@@ -528,7 +590,6 @@ void znb_vif_start(struct znb_vif *vif, struct znb_queue **queues,
 {
 	struct net_device *dev = vif->dev;
 
-	atomic_set(&vif->disabled, 0);
 	netif_set_real_num_tx_queues(dev, nr);
 	netif_set_real_num_rx_queues(dev, nr);
 	WRITE_ONCE(vif->nr_queues, nr);
@@ -571,7 +632,6 @@ void znb_queue_sum_stats(struct znb_vif *vif, struct znb_stats *st,
 	unsigned int i;
 
 	*st = vif->base;
-	st->mapped_now = vif->leaked_pages;
 	*qs = vif->qbase;
 	*oldest_ns = 0;
 	if (!vif->queues)
@@ -685,6 +745,7 @@ enum znb_ethtool_stat {
 	ZNB_ES_MAP_ERRORS,
 	ZNB_ES_UNMAP_ERRORS,
 	ZNB_ES_TX_DROPPED_ERRORS,
+	ZNB_ES_TX_EXPIRED,
 	ZNB_ES_POL_MAPPED,
 	ZNB_ES_POL_COPIED,
 	ZNB_ES_POL_SMALL,
@@ -713,6 +774,7 @@ static const char znb_ethtool_names[ZNB_ES_COUNT][ETH_GSTRING_LEN] = {
 	[ZNB_ES_MAP_ERRORS] = "map_errors",
 	[ZNB_ES_UNMAP_ERRORS] = "unmap_errors",
 	[ZNB_ES_TX_DROPPED_ERRORS] = "tx_dropped_errors",
+	[ZNB_ES_TX_EXPIRED] = "guest_rx_expired",
 	[ZNB_ES_POL_MAPPED] = "policy_mapped",
 	[ZNB_ES_POL_COPIED] = "policy_copied",
 	[ZNB_ES_POL_SMALL] = "policy_copied_small",
@@ -759,6 +821,7 @@ static void znb_get_ethtool_stats(struct net_device *dev,
 	data[ZNB_ES_MAP_ERRORS] = st.map_errors;
 	data[ZNB_ES_UNMAP_ERRORS] = st.unmap_errors;
 	data[ZNB_ES_TX_DROPPED_ERRORS] = st.dropped;
+	data[ZNB_ES_TX_EXPIRED] = qs.tx_expired;
 	data[ZNB_ES_POL_MAPPED] = qs.pol_mapped;
 	data[ZNB_ES_POL_COPIED] = qs.pol_copied;
 	data[ZNB_ES_POL_SMALL] = qs.pol_small;

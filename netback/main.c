@@ -21,20 +21,90 @@ module_param_named(fatal_skb_slots, znb_fatal_slots, uint, 0444);
 MODULE_PARM_DESC(fatal_skb_slots,
 		 "Slots per guest packet beyond which the vif is disabled (18..32)");
 
+/*
+ * Runtime-writable parameters whose 0 (or a tiny value) would break the
+ * module are checked on every write: an out-of-range value is refused.
+ */
+struct znb_uint_param {
+	unsigned int *val;
+	unsigned int min;
+	unsigned int max;
+};
+
+static int znb_param_set_range(const char *val, const struct kernel_param *kp)
+{
+	const struct znb_uint_param *p = kp->arg;
+	unsigned int v;
+	int err;
+
+	err = kstrtouint(val, 0, &v);
+	if (err)
+		return err;
+	if (v < p->min || v > p->max) {
+		pr_warn("%s must be within %u..%u, not %u\n", kp->name, p->min,
+			p->max, v);
+		return -ERANGE;
+	}
+	WRITE_ONCE(*p->val, v);
+	return 0;
+}
+
+static int znb_param_get_range(char *buf, const struct kernel_param *kp)
+{
+	const struct znb_uint_param *p = kp->arg;
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(*p->val));
+}
+
+static const struct kernel_param_ops znb_param_range_ops = {
+	.set = znb_param_set_range,
+	.get = znb_param_get_range,
+};
+
 unsigned int znb_rx_queue_len = 512;
-module_param_named(rx_queue_len, znb_rx_queue_len, uint, 0644);
+static struct znb_uint_param znb_rx_queue_len_p = {
+	&znb_rx_queue_len, 1, 65536
+};
+module_param_cb(rx_queue_len, &znb_param_range_ops, &znb_rx_queue_len_p, 0644);
 MODULE_PARM_DESC(rx_queue_len,
-		 "Packets queued per queue for a guest before the stack is told to wait");
+		 "Packets queued per queue for a guest before the stack is told to wait (1..65536)");
+
+/* At least one packet of the largest size fits. */
+unsigned int znb_rx_queue_bytes = 512 * 1024;
+static struct znb_uint_param znb_rx_queue_bytes_p = {
+	&znb_rx_queue_bytes, 65536, 64 << 20
+};
+module_param_cb(rx_queue_bytes, &znb_param_range_ops, &znb_rx_queue_bytes_p,
+		0644);
+MODULE_PARM_DESC(rx_queue_bytes,
+		 "Bytes queued per queue for a guest before the stack is told to wait, and packets dropped (65536..67108864)");
+
+unsigned int znb_rx_drain_timeout_ms = 10000;
+static struct znb_uint_param znb_rx_drain_timeout_p = {
+	&znb_rx_drain_timeout_ms, 100, 600000
+};
+module_param_cb(rx_drain_timeout_msecs, &znb_param_range_ops,
+		&znb_rx_drain_timeout_p, 0644);
+MODULE_PARM_DESC(rx_drain_timeout_msecs,
+		 "Milliseconds a packet waits for guest RX buffers before it and the packets behind it are dropped (100..600000)");
 
 unsigned int znb_rx_stall_timeout_ms = 60000;
-module_param_named(rx_stall_timeout, znb_rx_stall_timeout_ms, uint, 0644);
+static struct znb_uint_param znb_rx_stall_timeout_p = {
+	&znb_rx_stall_timeout_ms, 100, 3600000
+};
+module_param_cb(rx_stall_timeout, &znb_param_range_ops,
+		&znb_rx_stall_timeout_p, 0644);
 MODULE_PARM_DESC(rx_stall_timeout,
-		 "Milliseconds without guest RX buffers before carrier goes off");
+		 "Milliseconds without guest RX buffers before carrier goes off (100..3600000)");
 
 unsigned int znb_drain_timeout_ms = 120000;
-module_param_named(drain_timeout, znb_drain_timeout_ms, uint, 0644);
+static struct znb_uint_param znb_drain_timeout_p = {
+	&znb_drain_timeout_ms, 1000, 86400000
+};
+module_param_cb(drain_timeout, &znb_param_range_ops, &znb_drain_timeout_p,
+		0644);
 MODULE_PARM_DESC(drain_timeout,
-		 "Milliseconds disconnect waits for mapped guest pages before leaking them");
+		 "Milliseconds after a disconnect at which guest pages still held by the network stack are reported (1000..86400000); they stay mapped until the stack returns them");
 
 unsigned int znb_tx_policy = ZNB_POLICY_AUTO;
 module_param_named(tx_policy, znb_tx_policy, uint, 0644);
@@ -78,8 +148,6 @@ static int __init znb_init(void)
 		znb_max_queues = num_online_cpus();
 	znb_fatal_slots = clamp_t(unsigned int, znb_fatal_slots,
 				  XEN_NETIF_NR_SLOTS_MIN, ZNB_TX_SLOTS_MAX);
-	if (!znb_rx_queue_len)
-		znb_rx_queue_len = 1;
 
 	znb_wq = alloc_workqueue(KBUILD_MODNAME, WQ_UNBOUND | WQ_MEM_RECLAIM,
 				 0);
@@ -89,6 +157,8 @@ static int __init znb_init(void)
 	znb_debugfs_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_atomic_t("pages_mapped", 0444, znb_debugfs_root,
 				&znb_pages_mapped);
+	debugfs_create_atomic_t("queues_draining", 0444, znb_debugfs_root,
+				&znb_queues_draining);
 
 	err = znb_xenbus_init();
 	if (err) {
@@ -106,6 +176,7 @@ module_init(znb_init);
 static void __exit znb_exit(void)
 {
 	znb_xenbus_exit();
+	znb_queues_wait_drained();
 	debugfs_remove_recursive(znb_debugfs_root);
 	destroy_workqueue(znb_wq);
 	if (atomic_read(&znb_pages_mapped))

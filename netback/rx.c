@@ -2,14 +2,23 @@
 /*
  * Guest RX: packets dom0 sends to the guest.
  *
- * ndo_start_xmit() parks each packet on a bounded per-queue list; the
- * queue's RX thread (or its NAPI poll, for packets sent from softirq context)
- * grant-copies it into buffers the frontend posted on its RX ring,
- * packed back to back, and writes one response per buffer.  A full list
- * stops the stack's transmit queue until half of it is delivered.
- * A frontend that posts no buffers cannot hold dom0's senders for long:
- * after a timeout the queue counts as stalled (carrier off, everything
- * dropped) until the frontend posts buffers again.
+ * ndo_start_xmit() parks each packet on a per-queue list bounded in packets
+ * and in bytes; the queue's RX thread (or its NAPI poll, for packets sent
+ * from softirq context) grant-copies it into buffers the frontend posted on
+ * its RX ring, packed back to back, and writes one response per buffer.  A
+ * full list stops the stack's transmit queue until half of it is delivered.
+ *
+ * A packet waiting here may hold another guest's mapped TX pages (bridged
+ * guest to guest), so nothing waits without bound, whatever the frontend
+ * does.  Once the guest has left the head packet waiting ZNB_RX_HOLD_MS,
+ * the frags of every queued packet are copied out of foreign pages (which
+ * releases them to their guest), and so are those of packets arriving
+ * while it keeps waiting; the stack's queue is no longer stopped for such a
+ * guest, so its qdisc holds nothing either.  A packet that waited
+ * rx_drain_timeout_msecs is dropped with everything queued behind it, and
+ * packets for the guest are dropped on arrival until it posts buffers again.
+ * After rx_stall_timeout without buffers the queue also counts as stalled
+ * (carrier off).
  */
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
@@ -17,6 +26,20 @@
 #include <xen/events.h>
 
 #include "common.h"
+
+/* What ndo_start_xmit() notes in a packet it parks (skb->cb is the driver's). */
+struct znb_rx_cb {
+	unsigned long expires;	/* jiffies: dropped if still waiting then */
+};
+
+#define ZNB_RX_CB(skb)	((struct znb_rx_cb *)(skb)->cb)
+
+/*
+ * How long a packet left waiting by the guest may keep another guest's pages
+ * mapped: long enough for a healthy guest to post buffers (no copy), short
+ * enough that the other guest's TX never waits on this one.
+ */
+#define ZNB_RX_HOLD_MS	200
 
 /* Buffers a packet takes on the guest RX ring (data, plus a GSO extra). */
 static unsigned int znb_rx_slots(const struct sk_buff *skb)
@@ -58,7 +81,8 @@ static int znb_rx_prepare(struct znb_vif *vif, struct sk_buff *skb)
 
 static bool znb_rx_queue_full(const struct znb_queue *q)
 {
-	return skb_queue_len(&q->rx_queue) >= READ_ONCE(znb_rx_queue_len);
+	return skb_queue_len(&q->rx_queue) >= READ_ONCE(znb_rx_queue_len) ||
+	       READ_ONCE(q->rx_queue_bytes) >= READ_ONCE(znb_rx_queue_bytes);
 }
 
 /* Restarts the stack's transmit queue once the list is half empty. */
@@ -72,8 +96,52 @@ static void znb_rx_wake(struct znb_queue *q)
 	 */
 	smp_mb();
 	if (netif_tx_queue_stopped(txq) &&
-	    skb_queue_len(&q->rx_queue) <= READ_ONCE(znb_rx_queue_len) / 2)
+	    skb_queue_len(&q->rx_queue) <= READ_ONCE(znb_rx_queue_len) / 2 &&
+	    READ_ONCE(q->rx_queue_bytes) <= READ_ONCE(znb_rx_queue_bytes) / 2)
 		netif_tx_wake_queue(txq);
+}
+
+/*
+ * The head of the list changed: caches what the event handler and the RX
+ * thread's wake-up test need, so neither touches a packet the poll may free.
+ * Context: rx_queue.lock held.
+ */
+static void znb_rx_head_changed(struct znb_queue *q)
+{
+	struct sk_buff *head = skb_peek(&q->rx_queue);
+
+	WRITE_ONCE(q->rx_slots_needed, head ? znb_rx_slots(head) : 0);
+	if (head)
+		WRITE_ONCE(q->rx_head_expires, ZNB_RX_CB(head)->expires);
+}
+
+static void znb_rx_enqueue(struct znb_queue *q, struct sk_buff *skb)
+{
+	unsigned long flags;
+
+	ZNB_RX_CB(skb)->expires = jiffies +
+		msecs_to_jiffies(READ_ONCE(znb_rx_drain_timeout_ms));
+	spin_lock_irqsave(&q->rx_queue.lock, flags);
+	__skb_queue_tail(&q->rx_queue, skb);
+	WRITE_ONCE(q->rx_queue_bytes, q->rx_queue_bytes + skb->len);
+	if (skb_queue_len(&q->rx_queue) == 1)
+		znb_rx_head_changed(q);
+	spin_unlock_irqrestore(&q->rx_queue.lock, flags);
+}
+
+static struct sk_buff *znb_rx_dequeue(struct znb_queue *q)
+{
+	struct sk_buff *skb;
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->rx_queue.lock, flags);
+	skb = __skb_dequeue(&q->rx_queue);
+	if (skb) {
+		WRITE_ONCE(q->rx_queue_bytes, q->rx_queue_bytes - skb->len);
+		znb_rx_head_changed(q);
+	}
+	spin_unlock_irqrestore(&q->rx_queue.lock, flags);
+	return skb;
 }
 
 /**
@@ -94,18 +162,24 @@ netdev_tx_t znb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto drop_dev;
 	q = queues[qi];
 	if (unlikely(!READ_ONCE(q->live) || atomic_read(&vif->disabled) ||
-		     READ_ONCE(q->rx_stalled) || znb_rx_queue_full(q)))
+		     READ_ONCE(q->rx_dropping) || znb_rx_queue_full(q)))
 		goto drop;
 	if (znb_rx_prepare(vif, skb))
 		goto drop;
 
-	skb_queue_tail(&q->rx_queue, skb);
+	/* The guest keeps us waiting: do not let it hold another's pages. */
+	if (READ_ONCE(q->rx_copying) && skb_orphan_frags_rx(skb, GFP_ATOMIC))
+		goto drop;
+
+	znb_rx_enqueue(q, skb);
 	/*
 	 * A full list stops the stack's queue rather than dropping what
 	 * follows: a sender faster than the guest then waits in the qdisc and
 	 * on its socket instead of burning dom0 CPU on packets we would drop.
+	 * Not for a guest that keeps us waiting: the qdisc would hold what
+	 * it queues, other guests' pages included.
 	 */
-	if (znb_rx_queue_full(q)) {
+	if (znb_rx_queue_full(q) && !READ_ONCE(q->rx_copying)) {
 		struct netdev_queue *txq = netdev_get_tx_queue(dev, qi);
 
 		netif_tx_stop_queue(txq);
@@ -326,11 +400,15 @@ static void znb_rx_finish(struct znb_queue *q)
 	q->rx_nr_pkts = 0;
 }
 
-static void znb_rx_purge(struct znb_queue *q)
+/**
+ * znb_rx_purge() - drop every packet waiting for the guest
+ * @q: queue
+ */
+void znb_rx_purge(struct znb_queue *q)
 {
 	struct sk_buff *skb;
 
-	while ((skb = skb_dequeue(&q->rx_queue)) != NULL) {
+	while ((skb = znb_rx_dequeue(q)) != NULL) {
 		q->stats.tx_dropped++;
 		dev_kfree_skb_any(skb);
 	}
@@ -341,42 +419,178 @@ static void znb_rx_stop_waiting(struct znb_queue *q)
 {
 	if (!q->rx_waiting)
 		return;
-	q->rx_waiting = false;
-	q->rx_stall_fired = false;
-	znb_timer_delete(&q->rx_stall_timer);
+	WRITE_ONCE(q->rx_waiting, false);
+	WRITE_ONCE(q->rx_copying, false);
+	znb_timer_delete(&q->rx_deadline_timer);
+}
+
+static unsigned long znb_rx_hold_end(const struct znb_queue *q)
+{
+	return q->rx_wait_start + msecs_to_jiffies(ZNB_RX_HOLD_MS);
+}
+
+static void znb_rx_earliest(unsigned long *next, unsigned long t)
+{
+	if (time_before(t, *next))
+		*next = t;
+}
+
+/*
+ * Wakes the RX thread at the next deadline of a waiting queue: the stall
+ * decision, the end of the hold on other guests' pages, the expiry of the
+ * head packet, and the next look at a ring whose frontend never notifies.
+ */
+static void znb_rx_arm_deadline(struct znb_queue *q)
+{
+	unsigned long next = jiffies + MAX_JIFFY_OFFSET;
+
+	if (!q->rx_stalled)
+		znb_rx_earliest(&next, q->rx_wait_start +
+				msecs_to_jiffies(READ_ONCE(znb_rx_stall_timeout_ms)));
+	if (!q->rx_copying)
+		znb_rx_earliest(&next, znb_rx_hold_end(q));
+	if (q->rx_slots_needed)
+		znb_rx_earliest(&next, q->rx_head_expires);
+	if (q->vif->rx_poll)
+		znb_rx_earliest(&next, jiffies + msecs_to_jiffies(ZNB_RX_POLL_MS));
+	WRITE_ONCE(q->rx_deadline, next);
+	mod_timer(&q->rx_deadline_timer, next);
 }
 
 /**
- * znb_rx_stall_timer() - the frontend posted no buffers for too long
- * @t: the queue's rx_stall_timer
+ * znb_rx_deadline_timer() - a waiting packet expires or the guest stalls
+ * @t: the queue's rx_deadline_timer
  */
-void znb_rx_stall_timer(struct timer_list *t)
+void znb_rx_deadline_timer(struct timer_list *t)
 {
-	struct znb_queue *q = znb_timer_container_of(q, t, rx_stall_timer);
+	struct znb_queue *q = znb_timer_container_of(q, t, rx_deadline_timer);
 
-	WRITE_ONCE(q->rx_stall_fired, true);
 	znb_rx_kick(q);
+}
+
+/*
+ * The guest left the head packet waiting ZNB_RX_HOLD_MS: copies the frags of
+ * every queued packet out of pages other guests granted (releasing them to
+ * their owners), and restarts the stack's queue so that its qdisc hands
+ * over what it holds, to be copied or dropped here.
+ */
+static void znb_rx_release_foreign(struct znb_queue *q)
+{
+	struct sk_buff_head failed;
+	struct sk_buff *skb, *tmp;
+	unsigned long flags;
+
+	__skb_queue_head_init(&failed);
+	WRITE_ONCE(q->rx_copying, true);
+	spin_lock_irqsave(&q->rx_queue.lock, flags);
+	skb_queue_walk_safe(&q->rx_queue, skb, tmp) {
+		if (!skb_orphan_frags_rx(skb, GFP_ATOMIC))
+			continue;
+		__skb_unlink(skb, &q->rx_queue);
+		WRITE_ONCE(q->rx_queue_bytes, q->rx_queue_bytes - skb->len);
+		__skb_queue_tail(&failed, skb);
+	}
+	znb_rx_head_changed(q);
+	spin_unlock_irqrestore(&q->rx_queue.lock, flags);
+
+	q->stats.tx_dropped += skb_queue_len(&failed);
+	while ((skb = __skb_dequeue(&failed)) != NULL)
+		dev_kfree_skb_any(skb);
+	netif_tx_wake_queue(netdev_get_tx_queue(q->vif->dev, q->id));
+}
+
+/*
+ * The head packet waited rx_drain_timeout_msecs: drop it and all behind it,
+ * and drop what arrives until the guest posts a buffer, so that neither this
+ * list nor the stack's queue in front of it holds pages (another guest's,
+ * bridged here) for longer.
+ */
+static void znb_rx_start_dropping(struct znb_queue *q)
+{
+	unsigned int expired = skb_queue_len(&q->rx_queue);
+
+	WRITE_ONCE(q->rx_dropping, true);
+	q->stats.tx_expired += expired;
+	if (net_ratelimit())
+		netdev_warn(q->vif->dev, "queue %u: guest took no packet for %u ms (it posted %u RX buffers, the next packet needs %u); dropping %u queued packets and those that follow until it posts more\n",
+			    q->id, READ_ONCE(znb_rx_drain_timeout_ms),
+			    READ_ONCE(q->rx.sring->req_prod) - q->rx.req_cons,
+			    q->rx_slots_needed, expired);
+	znb_rx_purge(q);
+}
+
+/* No buffer for rx_stall_timeout: carrier off until the guest posts one. */
+static void znb_rx_stall(struct znb_queue *q)
+{
+	struct znb_vif *vif = q->vif;
+
+	/* A frontend that never notifies is still polled for buffers. */
+	if (!vif->rx_poll)
+		znb_rx_stop_waiting(q);
+	WRITE_ONCE(q->rx_dropping, true);
+	q->rx_stalled = true;
+	atomic_inc(&vif->stalled_queues);
+	netdev_warn(vif->dev, "queue %u: guest posted no RX buffers for %u ms; dropping its packets, carrier off\n",
+		    q->id, READ_ONCE(znb_rx_stall_timeout_ms));
+	znb_rx_purge(q);
+	znb_vif_update_carrier(vif);
+}
+
+/* The guest posted buffers again: packets for it are queued again. */
+static void znb_rx_resume(struct znb_queue *q)
+{
+	struct znb_vif *vif = q->vif;
+
+	znb_rx_stop_waiting(q);
+	WRITE_ONCE(q->rx_dropping, false);
+	if (!q->rx_stalled)
+		return;
+	q->rx_stalled = false;
+	atomic_dec(&vif->stalled_queues);
+	netdev_info(vif->dev, "queue %u: guest posts RX buffers again\n", q->id);
+	znb_vif_update_carrier(vif);
+}
+
+/**
+ * znb_rx_ready() - did the frontend post what the next delivery needs?
+ * @q: queue
+ *
+ * What makes a guest RX event real work (XSA-332): buffers for the packet at
+ * the head of the list, or any buffer while packets for the guest are being
+ * dropped.  Buffers with nothing to put in them are not work: a guest that
+ * notifies with the ring merely full of buffers is throttled as spurious.
+ * Reads only cached values, never a packet: safe in any context, no lock.
+ *
+ * Return: true if the RX poll can deliver or resume now.
+ */
+bool znb_rx_ready(struct znb_queue *q)
+{
+	RING_IDX posted = READ_ONCE(q->rx.sring->req_prod) -
+			  READ_ONCE(q->rx.req_cons);
+	unsigned int needed;
+
+	if (READ_ONCE(q->rx_dropping))
+		return posted != 0;
+	needed = READ_ONCE(q->rx_slots_needed);
+	return needed && posted >= needed;
 }
 
 /**
  * znb_rx_has_work() - has the RX thread something to do now?
  * @q: queue
  *
- * Return: true if a packet waits and the frontend posted buffers for it,
- * a stall decision is due, or the vif was disabled with packets queued.
+ * Context: any; takes no lock and dereferences no queued packet.
+ * Return: true if a packet can be delivered, a deadline of a waiting queue
+ * passed, or the vif was disabled with packets queued.
  */
 bool znb_rx_has_work(struct znb_queue *q)
 {
-	struct sk_buff *skb;
-
 	if (atomic_read(&q->vif->disabled))
-		return q->rx_waiting || skb_peek(&q->rx_queue);
-	if (READ_ONCE(q->rx_stall_fired))
+		return READ_ONCE(q->rx_waiting) || READ_ONCE(q->rx_slots_needed);
+	if (READ_ONCE(q->rx_waiting) &&
+	    time_after_eq(jiffies, READ_ONCE(q->rx_deadline)))
 		return true;
-	if (q->rx_stalled)
-		return RING_HAS_UNCONSUMED_REQUESTS(&q->rx);
-	skb = skb_peek(&q->rx_queue);
-	return skb && znb_rx_slots_available(q, znb_rx_slots(skb));
+	return znb_rx_ready(q);
 }
 
 /**
@@ -389,7 +603,7 @@ bool znb_rx_has_work(struct znb_queue *q)
 bool znb_rx_poll(struct znb_queue *q)
 {
 	struct znb_vif *vif = q->vif;
-	unsigned int done = 0;
+	unsigned int done = 0, needed;
 	struct sk_buff *skb;
 	int notify;
 
@@ -398,49 +612,50 @@ bool znb_rx_poll(struct znb_queue *q)
 		znb_rx_purge(q);
 		return false;
 	}
-	if (!q->rx_waiting)
-		WRITE_ONCE(q->rx_stall_fired, false);
 
-	if (q->rx_stalled) {
+	if (q->rx_waiting && !q->rx_stalled &&
+	    time_after_eq(jiffies, q->rx_wait_start +
+			  msecs_to_jiffies(READ_ONCE(znb_rx_stall_timeout_ms))))
+		znb_rx_stall(q);
+	if (q->rx_dropping) {
+		/* Arms req_event: the guest's next buffer notifies us. */
 		if (!znb_rx_slots_available(q, 1)) {
 			znb_rx_purge(q);
+			/* A deadline passed without a change of state: re-arm. */
+			if (q->rx_waiting && time_after_eq(jiffies, q->rx_deadline))
+				znb_rx_arm_deadline(q);
 			return false;
 		}
-		WRITE_ONCE(q->rx_stalled, false);
-		atomic_dec(&vif->stalled_queues);
-		netdev_info(vif->dev, "queue %u: guest posts RX buffers again\n",
-			    q->id);
-		znb_vif_update_carrier(vif);
+		znb_rx_resume(q);
 	}
 
-	while (done < ZNB_RX_BATCH && (skb = skb_peek(&q->rx_queue))) {
-		if (!znb_rx_slots_available(q, znb_rx_slots(skb))) {
+	while (done < ZNB_RX_BATCH && (needed = q->rx_slots_needed)) {
+		if (!znb_rx_slots_available(q, needed)) {
 			if (!q->rx_waiting) {
-				q->rx_waiting = true;
-				mod_timer(&q->rx_stall_timer, jiffies +
-					  msecs_to_jiffies(znb_rx_stall_timeout_ms));
-			} else if (READ_ONCE(q->rx_stall_fired)) {
-				znb_rx_stop_waiting(q);
-				WRITE_ONCE(q->rx_stalled, true);
-				atomic_inc(&vif->stalled_queues);
-				netdev_warn(vif->dev, "queue %u: guest posted no RX buffers for %u ms; dropping its packets, carrier off\n",
-					    q->id, znb_rx_stall_timeout_ms);
-				znb_rx_purge(q);
-				/* Any new buffer wakes us up. */
-				znb_rx_slots_available(q, 1);
-				znb_vif_update_carrier(vif);
+				q->rx_wait_start = jiffies;
+				WRITE_ONCE(q->rx_waiting, true);
 			}
+			if (!q->rx_copying &&
+			    time_after_eq(jiffies, znb_rx_hold_end(q)))
+				znb_rx_release_foreign(q);
+			if (q->rx_slots_needed &&
+			    time_after_eq(jiffies, q->rx_head_expires)) {
+				znb_rx_start_dropping(q);
+				/* Any new buffer ends the dropping. */
+				znb_rx_slots_available(q, 1);
+			}
+			znb_rx_arm_deadline(q);
 			break;
 		}
 		znb_rx_stop_waiting(q);
-		skb = skb_dequeue(&q->rx_queue);
+		skb = znb_rx_dequeue(q);
 		if (q->rx_nr_pkts == ZNB_RX_PKTS)
 			znb_rx_finish(q);
 		znb_rx_start(q, skb);
 		done++;
 	}
 	znb_rx_finish(q);
-	if (!skb_peek(&q->rx_queue))
+	if (!q->rx_slots_needed && !q->rx_dropping)
 		znb_rx_stop_waiting(q);
 	if (done)
 		znb_rx_wake(q);
@@ -450,5 +665,5 @@ bool znb_rx_poll(struct znb_queue *q)
 		if (notify)
 			znb_queue_notify(q, true);
 	}
-	return done == ZNB_RX_BATCH && skb_peek(&q->rx_queue);
+	return done == ZNB_RX_BATCH && q->rx_slots_needed;
 }

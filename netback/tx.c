@@ -27,8 +27,14 @@ static void znb_zc_complete(struct sk_buff *skb, struct ubuf_info *uarg,
 	struct znb_pkt *pkt = container_of(uarg, struct znb_pkt, zc);
 	struct znb_queue *q = container_of(pkt->q, struct znb_queue, txq);
 
+	/*
+	 * Once the put released the last slot, a torn-down queue may be freed
+	 * before the kick below: its freeing waits for this read section.
+	 */
+	rcu_read_lock();
 	if (znb_pkt_zc_put(pkt, zerocopy_success))
 		znb_tx_kick_dealloc(q);
+	rcu_read_unlock();
 }
 
 static const struct znb_ubuf_ops znb_zc_ops = {
@@ -651,4 +657,8 @@ void znb_tx_dealloc_work(struct work_struct *work)
 	znb_queue_kick(q);
 	if (znb_dealloc_pending(&q->txq))
 		znb_tx_dealloc_after(q, ZNB_DEALLOC_RETRY_US);
+	/* Pairs with the release in znb_queue_teardown(). */
+	else if (smp_load_acquire(&q->draining) &&
+		 !znb_txq_outstanding(&q->txq) && !atomic_xchg(&q->free_queued, 1))
+		queue_work(znb_wq, &q->free_work);
 }

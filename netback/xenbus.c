@@ -173,8 +173,10 @@ static int znb_connect(struct znb_backend *be)
 				 "guest does not request-rx-copy (page flipping is not supported)");
 		return -EOPNOTSUPP;
 	}
-	if (!xenbus_read_unsigned(dev->otherend, "feature-rx-notify", 0))
-		netdev_warn(vif->dev, "guest does not advertise feature-rx-notify; it may stall\n");
+	vif->rx_poll = !xenbus_read_unsigned(dev->otherend,
+					     "feature-rx-notify", 0);
+	if (vif->rx_poll)
+		netdev_info(vif->dev, "guest does not advertise feature-rx-notify: its RX ring is polled while packets wait for buffers\n");
 
 	vif->can_sg = !!xenbus_read_unsigned(dev->otherend, "feature-sg", 0);
 	vif->gso4 = !!xenbus_read_unsigned(dev->otherend,
@@ -187,10 +189,18 @@ static int znb_connect(struct znb_backend *be)
 						"feature-ipv6-csum-offload", 0);
 	vif->lim.fatal_slots = znb_fatal_slots;
 	vif->lim.mcast_ctrl = false;
+	/*
+	 * A new connection starts enabled, before any queue can take an
+	 * event: a queue that found the vif still disabled from the last
+	 * connection would consume nothing and not be polled again.
+	 */
+	atomic_set(&vif->disabled, 0);
 
 	queues = kcalloc(nr, sizeof(*queues), GFP_KERNEL);
-	if (!queues)
+	if (!queues) {
+		xenbus_dev_fatal(dev, -ENOMEM, "allocating %u queues", nr);
 		return -ENOMEM;
+	}
 	for (i = 0; i < nr; i++) {
 		queues[i] = znb_queue_alloc(vif, i);
 		if (!queues[i]) {
@@ -234,6 +244,9 @@ static void znb_try_connect(struct znb_backend *be)
 		return;
 	if (dev->state == XenbusStateConnected)
 		return;
+	/* A frontend may come back from Closed without Initialising. */
+	if (dev->state == XenbusStateClosed)
+		xenbus_switch_state(dev, XenbusStateInitWait);
 	if (dev->state != XenbusStateInitWait)
 		return;
 	if (!be->connected && znb_connect(be))
