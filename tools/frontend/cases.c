@@ -21,6 +21,7 @@ enum expect {
 	EXPECT_ERROR,		/* answer the bad packet with ERROR, keep working */
 	EXPECT_DISABLE,		/* stop serving this vif */
 	EXPECT_SURVIVE,		/* anything, as long as dom0 survives */
+	EXPECT_SERVING,		/* serve this vif again after the case */
 };
 
 struct hostile_case {
@@ -30,10 +31,21 @@ struct hostile_case {
 	int (*run)(struct front *f, unsigned int seconds);
 };
 
+/* Cases that connect differently from Linux netfront, and how. */
+static const struct {
+	const char *name;
+	bool split;		/* split event channels */
+	bool quiet_rx;		/* no feature-rx-notify */
+} connect_options[] = {
+	{ "rx-evtchn-storm", true, false },
+	{ "rx-without-notify", false, true },
+};
+
 static const char *const expect_names[] = {
 	[EXPECT_ERROR] = "error-response",
 	[EXPECT_DISABLE] = "vif-disabled",
 	[EXPECT_SURVIVE] = "survive",
+	[EXPECT_SERVING] = "serving",
 };
 
 static netif_tx_request_t tx_req(struct front *f, uint16_t size, uint16_t offset,
@@ -309,17 +321,89 @@ static int rx_garbage_grefs(struct front *f, unsigned int seconds)
 	return 0;
 }
 
-static int evtchn_storm(struct front *f, unsigned int seconds)
+/* Notifies @port in a tight loop for @seconds. */
+static int storm(struct front *f, evtchn_port_t port, const char *name,
+		 unsigned int seconds)
 {
 	time_t end = time(NULL) + seconds;
 	unsigned long n = 0;
 
 	while (time(NULL) < end) {
-		xenevtchn_notify(f->xce, f->port);
+		xenevtchn_notify(f->xce, port);
 		n++;
 	}
-	printf("evtchn-storm: %lu notifications in %u s\n", n, seconds);
+	printf("%s: %lu notifications in %u s\n", name, n, seconds);
 	return 0;
+}
+
+static int evtchn_storm(struct front *f, unsigned int seconds)
+{
+	return storm(f, f->port, "evtchn-storm", seconds);
+}
+
+/* RX buffers posted, nothing to receive: every RX event is spurious. */
+static int rx_evtchn_storm(struct front *f, unsigned int seconds)
+{
+	return storm(f, f->rx_port, "rx-evtchn-storm", seconds);
+}
+
+/*
+ * Breaks the protocol (the backend disables the vif), then reconnects the
+ * way a guest reloading its driver does, queueing a packet as soon as it is
+ * Connected again.
+ */
+static int reconnect_after_disable(struct front *f, unsigned int s)
+{
+	(void)s;
+	put_slots(f, 24, 24 * 100, 100);
+	front_push_tx(f);
+	sleep(1);
+	front_disconnect(f);
+	front_unshare(f);
+	f->tx_before_connected = true;
+	return front_connect(f);
+}
+
+/* Closed, then Connected again without passing through Initialising. */
+static int closed_then_connected(struct front *f, unsigned int s)
+{
+	(void)s;
+	front_disconnect(f);
+	front_unshare(f);
+	return front_publish(f);
+}
+
+/*
+ * Without feature-rx-notify and with no buffer posted, asks dom0 (--dst) for
+ * its MAC: dom0's ARP reply waits for a buffer.  The buffers then come
+ * without an event, as such a frontend posts them: a backend that polls the
+ * ring delivers the reply within a few of its polls; one that waits for an
+ * event delivers it only when something else wakes it.
+ */
+static int rx_without_notify(struct front *f, unsigned int seconds)
+{
+	uint8_t arp[60] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0x08, 0x06,
+		0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01,
+	};
+	int soon, later;
+
+	memcpy(arp + 6, f->mac, 6);
+	memcpy(arp + 22, f->mac, 6);			/* sender MAC */
+	memcpy(arp + 28, &f->dst_ip, 4);		/* sender: dom0's subnet, .99 */
+	arp[31] = 99;
+	memcpy(arp + 38, &f->dst_ip, 4);		/* target: dom0 */
+	if (front_send_frame(f, arp, sizeof(arp), 1))
+		return -1;
+	front_push_tx(f);
+	front_collect_tx(f, f->tx_requests, 3000);
+	sleep(2);
+	front_post_rx(f, 64, false);
+	soon = front_collect_rx(f, 500);
+	later = front_collect_rx(f, (int)(seconds < 3 ? 3 : seconds) * 1000);
+	printf("rx-without-notify: %d packets within 0.5 s of posting buffers silently, %d later\n",
+	       soon, later);
+	return soon > 0 ? 0 : 1;
 }
 
 static int state_flap(struct front *f, unsigned int seconds)
@@ -423,6 +507,14 @@ static const struct hostile_case cases[] = {
 	  EXPECT_SURVIVE, rx_garbage_grefs },
 	{ "evtchn-storm", "event channel notified in a tight loop",
 	  EXPECT_SURVIVE, evtchn_storm },
+	{ "rx-evtchn-storm", "RX event channel (split) notified in a tight loop, buffers posted",
+	  EXPECT_SURVIVE, rx_evtchn_storm },
+	{ "rx-without-notify", "no feature-rx-notify, RX buffers posted without an event",
+	  EXPECT_SERVING, rx_without_notify },
+	{ "reconnect-after-disable", "fatal request, then reconnect and send at once",
+	  EXPECT_SERVING, reconnect_after_disable },
+	{ "closed-then-connected", "frontend goes Closed, then Connected without Initialising",
+	  EXPECT_SERVING, closed_then_connected },
 	{ "state-flap", "frontend state flapping Initialising/Connected/Closing",
 	  EXPECT_SURVIVE, state_flap },
 	{ "closing-without-closed", "frontend goes Closing and never Closed",
@@ -440,6 +532,21 @@ void front_list_cases(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		printf("%-30s %-15s %s\n", cases[i].name,
 		       expect_names[cases[i].expect], cases[i].what);
+}
+
+/**
+ * front_case_setup() - set how to connect for case @name
+ * @f: frontend, not connected yet
+ * @name: case name
+ */
+void front_case_setup(struct front *f, const char *name)
+{
+	for (size_t i = 0; i < sizeof(connect_options) / sizeof(connect_options[0]); i++) {
+		if (strcmp(connect_options[i].name, name) == 0) {
+			f->split = connect_options[i].split;
+			f->quiet_rx = connect_options[i].quiet_rx;
+		}
+	}
 }
 
 /* Sends one good packet and reports whether the backend still answers. */
@@ -468,7 +575,7 @@ int front_run_case(struct front *f, const char *name, unsigned int seconds)
 	const struct hostile_case *c = NULL;
 	unsigned long errors;
 	bool serving;
-	int ok;
+	int ok, failed;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		if (strcmp(cases[i].name, name) == 0)
@@ -478,7 +585,9 @@ int front_run_case(struct front *f, const char *name, unsigned int seconds)
 		return -1;
 	}
 	errors = f->tx_error;
-	if (c->run(f, seconds) < 0)
+	/* A case that checks more than the TX path returns > 0 when it failed. */
+	failed = c->run(f, seconds);
+	if (failed < 0)
 		return -1;
 	front_push_tx(f);
 	front_collect_tx(f, f->tx_requests, 3000);
@@ -491,10 +600,14 @@ int front_run_case(struct front *f, const char *name, unsigned int seconds)
 	case EXPECT_DISABLE:
 		ok = !serving;
 		break;
+	case EXPECT_SERVING:
+		ok = serving && f->tx_bad_id == 0;
+		break;
 	default:
 		ok = 1;
 		break;
 	}
+	ok = ok && !failed;
 	printf("case %s: expect %s; saw %lu error responses, %lu bad ids, backend %s -> %s\n",
 	       c->name, expect_names[c->expect], f->tx_error - errors, f->tx_bad_id,
 	       serving ? "still serving" : "stopped serving", ok ? "as expected" : "UNEXPECTED");

@@ -153,6 +153,79 @@ static void *share(struct front *f, int count, uint32_t *refs, int writable)
 	return p;
 }
 
+static int bind_port(struct front *f, evtchn_port_t *port)
+{
+	int p = xenevtchn_bind_unbound_port(f->xce, f->backend_id);
+
+	if (p < 0) {
+		perror("znbfront: event channel");
+		return -1;
+	}
+	*port = (evtchn_port_t)p;
+	return 0;
+}
+
+/* Queues one good packet: what a frontend in a hurry does right after Connected. */
+static void put_early_packet(struct front *f)
+{
+	uint16_t id = front_tx_id(f);
+	netif_tx_request_t r = {
+		.gref = f->tx_gref[id], .offset = 0, .flags = 0, .id = id, .size = 60,
+	};
+
+	front_put_tx(f, &r);
+	front_push_tx(f);
+}
+
+/**
+ * front_publish() - share rings and buffers, publish them, go Connected
+ * @f: frontend whose backend is in InitWait (or Closed, to test that path)
+ *
+ * Return: 0 once the backend is Connected, -1 otherwise.
+ */
+int front_publish(struct front *f)
+{
+	f->tx_sring = share(f, 1, &f->tx_ring_ref, 1);
+	f->rx_sring = share(f, 1, &f->rx_ring_ref, 1);
+	f->tx_pages = share(f, FRONT_TX_SIZE, f->tx_gref, 0);
+	f->rx_pages = share(f, FRONT_RX_SIZE, f->rx_gref, 1);
+	if (!f->tx_sring || !f->rx_sring || !f->tx_pages || !f->rx_pages)
+		return -1;
+	SHARED_RING_INIT(f->tx_sring);
+	FRONT_RING_INIT(&f->tx, f->tx_sring, FRONT_PAGE_SIZE);
+	SHARED_RING_INIT(f->rx_sring);
+	FRONT_RING_INIT(&f->rx, f->rx_sring, FRONT_PAGE_SIZE);
+
+	if (bind_port(f, &f->port))
+		return -1;
+	f->rx_port = f->port;
+	if (f->split && bind_port(f, &f->rx_port))
+		return -1;
+
+	if (front_write(f, "tx-ring-ref", "%u", f->tx_ring_ref) ||
+	    front_write(f, "rx-ring-ref", "%u", f->rx_ring_ref) ||
+	    (f->split ? front_write(f, "event-channel-tx", "%u", f->port) ||
+			front_write(f, "event-channel-rx", "%u", f->rx_port) :
+			front_write(f, "event-channel", "%u", f->port)) ||
+	    front_write(f, "request-rx-copy", "1") ||
+	    (!f->quiet_rx && front_write(f, "feature-rx-notify", "1")) ||
+	    front_write(f, "feature-sg", "1") ||
+	    front_write(f, "feature-gso-tcpv4", "1") ||
+	    front_write(f, "feature-gso-tcpv6", "1") ||
+	    front_set_state(f, XB_CONNECTED))
+		return -1;
+	if (f->tx_before_connected)
+		put_early_packet(f);
+	if (front_wait_backend_state(f, XB_CONNECTED, 15000)) {
+		fprintf(stderr, "znbfront: backend did not connect (state %d)\n",
+			front_backend_state(f));
+		return -1;
+	}
+	if (!f->quiet_rx)
+		front_post_rx(f, FRONT_RX_SIZE, false);
+	return 0;
+}
+
 /**
  * front_connect() - do netfront's side of the handshake
  * @f: frontend from front_open()
@@ -161,8 +234,6 @@ static void *share(struct front *f, int count, uint32_t *refs, int writable)
  */
 int front_connect(struct front *f)
 {
-	int port;
-
 	/*
 	 * A vif that had a frontend before (a kernel netfront that was unbound,
 	 * or our own previous run) must be reset: Initialising asks the backend
@@ -175,41 +246,7 @@ int front_connect(struct front *f)
 			f->backend_path, front_backend_state(f));
 		return -1;
 	}
-	f->tx_sring = share(f, 1, &f->tx_ring_ref, 1);
-	f->rx_sring = share(f, 1, &f->rx_ring_ref, 1);
-	f->tx_pages = share(f, FRONT_TX_SIZE, f->tx_gref, 0);
-	f->rx_pages = share(f, FRONT_RX_SIZE, f->rx_gref, 1);
-	if (!f->tx_sring || !f->rx_sring || !f->tx_pages || !f->rx_pages)
-		return -1;
-	SHARED_RING_INIT(f->tx_sring);
-	FRONT_RING_INIT(&f->tx, f->tx_sring, FRONT_PAGE_SIZE);
-	SHARED_RING_INIT(f->rx_sring);
-	FRONT_RING_INIT(&f->rx, f->rx_sring, FRONT_PAGE_SIZE);
-
-	port = xenevtchn_bind_unbound_port(f->xce, f->backend_id);
-	if (port < 0) {
-		perror("znbfront: event channel");
-		return -1;
-	}
-	f->port = (evtchn_port_t)port;
-
-	if (front_write(f, "tx-ring-ref", "%u", f->tx_ring_ref) ||
-	    front_write(f, "rx-ring-ref", "%u", f->rx_ring_ref) ||
-	    front_write(f, "event-channel", "%u", f->port) ||
-	    front_write(f, "request-rx-copy", "1") ||
-	    front_write(f, "feature-rx-notify", "1") ||
-	    front_write(f, "feature-sg", "1") ||
-	    front_write(f, "feature-gso-tcpv4", "1") ||
-	    front_write(f, "feature-gso-tcpv6", "1") ||
-	    front_set_state(f, XB_CONNECTED))
-		return -1;
-	if (front_wait_backend_state(f, XB_CONNECTED, 15000)) {
-		fprintf(stderr, "znbfront: backend did not connect (state %d)\n",
-			front_backend_state(f));
-		return -1;
-	}
-	front_post_rx(f, FRONT_RX_SIZE, false);
-	return 0;
+	return front_publish(f);
 }
 
 void front_disconnect(struct front *f)
@@ -220,7 +257,11 @@ void front_disconnect(struct front *f)
 	front_wait_backend_state(f, XB_CLOSED, 5000);
 }
 
-void front_close(struct front *f)
+/**
+ * front_unshare() - end the grants and channels of a disconnected frontend
+ * @f: frontend after front_disconnect(); ready for front_publish() again
+ */
+void front_unshare(struct front *f)
 {
 	if (f->tx_pages)
 		xengntshr_unshare(f->gs, f->tx_pages, FRONT_TX_SIZE);
@@ -230,6 +271,21 @@ void front_close(struct front *f)
 		xengntshr_unshare(f->gs, f->tx_sring, 1);
 	if (f->rx_sring)
 		xengntshr_unshare(f->gs, f->rx_sring, 1);
+	if (f->port)
+		xenevtchn_unbind(f->xce, f->port);
+	if (f->rx_port && f->rx_port != f->port)
+		xenevtchn_unbind(f->xce, f->rx_port);
+	f->tx_pages = f->rx_pages = NULL;
+	f->tx_sring = NULL;
+	f->rx_sring = NULL;
+	f->port = f->rx_port = 0;
+	memset(f->tx_in_flight, 0, sizeof(f->tx_in_flight));
+	f->tx_requests = f->tx_responses = 0;
+}
+
+void front_close(struct front *f)
+{
+	front_unshare(f);
 	if (f->xce)
 		xenevtchn_close(f->xce);
 	if (f->gs)
@@ -466,8 +522,8 @@ void front_post_rx(struct front *f, unsigned int count, bool garbage_grefs)
 		f->rx.req_prod_pvt++;
 	}
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&f->rx, notify);
-	if (notify)
-		xenevtchn_notify(f->xce, f->port);
+	if (notify && !f->quiet_rx)
+		xenevtchn_notify(f->xce, f->rx_port);
 }
 
 /**

@@ -43,6 +43,7 @@ struct front {
 	char dev_path[64];
 	char backend_path[128];
 	uint8_t mac[6];
+	uint32_t dst_ip;	/* dom0's address (network order), from --dst */
 
 	netif_tx_sring_t *tx_sring;
 	netif_rx_sring_t *rx_sring;
@@ -50,7 +51,12 @@ struct front {
 	uint32_t rx_ring_ref;
 	netif_tx_front_ring_t tx;
 	netif_rx_front_ring_t rx;
-	evtchn_port_t port;
+	evtchn_port_t port;	/* TX channel (the only one unless split) */
+	evtchn_port_t rx_port;	/* RX channel; == port unless split */
+	bool split;		/* ask for split event channels at connect */
+	bool tx_before_connected; /* queue a packet before the backend connects */
+	bool quiet_rx;		/* no feature-rx-notify: post RX buffers silently,
+				 * and none at connect */
 
 	/* One data page per request id, granted to the backend. */
 	uint8_t *tx_pages;
@@ -78,7 +84,9 @@ struct tx_slot {
 
 int front_open(struct front *f, unsigned int handle);
 int front_connect(struct front *f);
+int front_publish(struct front *f);
 void front_disconnect(struct front *f);
+void front_unshare(struct front *f);
 void front_close(struct front *f);
 
 int front_set_state(struct front *f, enum front_state state);
@@ -103,6 +111,7 @@ void front_post_rx(struct front *f, unsigned int count, bool garbage_grefs);
 int front_collect_rx(struct front *f, int timeout_ms);
 
 int front_run_case(struct front *f, const char *name, unsigned int seconds);
+void front_case_setup(struct front *f, const char *name);
 void front_list_cases(void);
 int front_fuzz(struct front *f, unsigned int seed, unsigned int seconds);
 

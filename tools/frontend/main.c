@@ -203,7 +203,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "znbfront: case needs a NAME (see 'znbfront cases')\n");
 		return 2;
 	}
-	if (front_open(&f, o.handle) || front_connect(&f)) {
+	if (front_open(&f, o.handle)) {
+		front_close(&f);
+		return 2;
+	}
+	f.dst_ip = o.dst_ip;
+	if (strcmp(cmd, "case") == 0)
+		front_case_setup(&f, argv[optind + 1]);
+	if (front_connect(&f)) {
 		front_close(&f);
 		return 2;
 	}
