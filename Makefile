@@ -113,7 +113,7 @@ demo:
 	tools/lab/demo
 
 # Every lab scenario, the leak cycles and the hostile catalogue in one boot.
-LAB_CHECK_SCENARIOS := all leak/cycles leak/attach-cycles leak/reload hostile/catalogue hostile/fuzz
+LAB_CHECK_SCENARIOS := all leak/cycles leak/attach-cycles leak/reload hostile/catalogue hostile/isolation hostile/fuzz
 lab-check: module tools
 	LAB_BACKEND=znetback tools/lab/lab run $(LAB_CHECK_SCENARIOS)
 
