@@ -65,6 +65,8 @@
  * @rx_dropped: guest packets dropped after validation (no memory, bad headers)
  * @frag_overflow: guest packets with more slots than skb frags
  * @csum_fixup: GSO packets from the guest without a partial checksum
+ * @hdr_nonlinear: guest packets sent up whose Ethernet, IP and TCP/UDP
+ *	headers were not all in the linear area
  * @pol_mapped: guest packets whose data the policy mapped
  * @pol_copied: guest packets whose data the policy copied
  * @pol_small: of @pol_copied, copied for being small
@@ -82,6 +84,7 @@ struct znb_qstats {
 	u64 rx_dropped;
 	u64 frag_overflow;
 	u64 csum_fixup;
+	u64 hdr_nonlinear;
 	u64 pol_mapped;
 	u64 pol_copied;
 	u64 pol_small;

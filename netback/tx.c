@@ -16,6 +16,9 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
 #include <xen/page.h>
 #include <xen/events.h>
 
@@ -117,6 +120,72 @@ static unsigned int znb_tx_add_copy(struct znb_queue *q, unsigned int n,
 	return n;
 }
 
+/*
+ * The transport protocol of @skb (data at the network header) if the packet
+ * carries that protocol's header, else 0: a later IP fragment carries none.
+ */
+static u8 znb_tx_l4_proto(const struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP)) {
+		const struct iphdr *iph;
+		struct iphdr _iph;
+
+		iph = skb_header_pointer(skb, 0, sizeof(_iph), &_iph);
+		if (!iph || iph->frag_off & htons(IP_OFFSET))
+			return 0;
+		return iph->protocol;
+	}
+	if (skb->protocol == htons(ETH_P_IPV6)) {
+		const struct ipv6hdr *ip6h;
+		struct ipv6hdr _ip6h;
+		__be16 frag_off;
+		u8 nexthdr;
+
+		ip6h = skb_header_pointer(skb, 0, sizeof(_ip6h), &_ip6h);
+		if (!ip6h)
+			return 0;
+		nexthdr = ip6h->nexthdr;
+		if (ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off) < 0 ||
+		    frag_off & htons(IP6_OFFSET))
+			return 0;
+		return nexthdr;
+	}
+	return 0;
+}
+
+/*
+ * Are the Ethernet, IP and TCP/UDP headers of @skb all in its linear area?
+ * Drivers and the stack parse them there once checked; one left in a frag
+ * mapped from the guest can be rewritten by the guest after that check
+ * (XSA-423).  A packet without such headers has nothing to leave out.
+ */
+static bool znb_tx_headers_linear(const struct sk_buff *skb)
+{
+	unsigned int thoff, l4len;
+
+	if (!skb_transport_header_was_set(skb))
+		return true;
+	thoff = skb_transport_offset(skb);
+	switch (znb_tx_l4_proto(skb)) {
+	case IPPROTO_TCP: {
+		const struct tcphdr *th;
+		struct tcphdr _th;
+
+		th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+		if (!th)
+			return true;
+		l4len = th->doff * 4;
+		break;
+	}
+	case IPPROTO_UDP:
+		l4len = sizeof(struct udphdr);
+		break;
+	default:
+		return true;
+	}
+	return thoff + l4len <= skb_headlen(skb);
+}
+
 /* Checks and completes the metadata of a guest packet; false to drop it. */
 static bool znb_tx_finish_skb(struct znb_queue *q, struct sk_buff *skb,
 			      const struct znb_tx_plan *plan)
@@ -183,6 +252,8 @@ static bool znb_tx_finish_skb(struct znb_queue *q, struct sk_buff *skb,
 	}
 
 	skb_probe_transport_header(skb);
+	if (!znb_tx_headers_linear(skb))
+		q->stats.hdr_nonlinear++;
 	return true;
 }
 
