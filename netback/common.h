@@ -24,10 +24,17 @@
 #include "znb_txreq.h"
 #include "compat.h"
 
-/* Bytes of the first TX slot grant-copied into the skb head. */
+/*
+ * Bytes at the start of a guest TX packet grant-copied into the skb head,
+ * from however many slots the guest spread them over: the protocol headers
+ * must not stay in guest pages, which the guest can rewrite (XSA-423).
+ */
 #define ZNB_TX_HDR_LEN		128
-/* Grant copies one guest TX packet may need: header, plus overflow slots. */
-#define ZNB_TX_PKT_COPY_OPS	(2 * ZNB_TX_SLOTS_MAX + 2)
+/*
+ * Grant copies of one guest TX packet's head: a slot's part of the head lies
+ * in one guest page and spans at most two dom0 pages, so two per slot.
+ */
+#define ZNB_TX_PKT_COPY_OPS	(2 * ZNB_TX_SLOTS_MAX)
 /* Guest TX packets whose grant ops go to the hypervisor together. */
 #define ZNB_TX_BATCH		16
 /* Grant copies and maps of one guest TX batch. */
@@ -68,6 +75,8 @@
  * @rx_dropped: guest packets dropped after validation (no memory, bad headers)
  * @frag_overflow: guest packets with more slots than skb frags
  * @csum_fixup: GSO packets from the guest without a partial checksum
+ * @hdr_nonlinear: guest packets sent up whose Ethernet, IP and TCP/UDP
+ *	headers were not all in the linear area
  * @pol_mapped: guest packets whose data the policy mapped
  * @pol_copied: guest packets whose data the policy copied
  * @pol_small: of @pol_copied, copied for being small
@@ -86,6 +95,7 @@ struct znb_qstats {
 	u64 rx_dropped;
 	u64 frag_overflow;
 	u64 csum_fixup;
+	u64 hdr_nonlinear;
 	u64 pol_mapped;
 	u64 pol_copied;
 	u64 pol_small;
@@ -103,9 +113,12 @@ struct znb_vif;
  * @plan: what znb_tx_gather() found
  * @idx: slot index of each data slot
  * @pkt: packet context index
- * @hdr: bytes of slot 0 copied into the head (when not @overflow)
- * @first_map: slots before this one are copied into the head
+ * @first_map: slots before this one are copied whole into the head
+ * @split: bytes at the start of slot @first_map copied into the head too;
+ *	the rest of that slot is its frag
  * @overflow: more slots than frags; leading slots copied whole
+ * @head_failed: a grant copy of the head failed: the packet is dropped, and
+ *	nothing is mapped or copied for its frags
  * @map: the policy chose to map the frag data (else it is grant-copied)
  * @copy_start: first header copy of this packet in znb_queue::tx_copy
  * @copy_end: end of its header copies
@@ -120,9 +133,10 @@ struct znb_tx_pending {
 	struct znb_tx_plan plan;
 	u16 idx[ZNB_TX_SLOTS_MAX];
 	u16 pkt;
-	u16 hdr;
 	u16 first_map;
+	u16 split;
 	bool overflow;
+	bool head_failed;
 	bool map;
 	u16 copy_start;
 	u16 copy_end;

@@ -387,6 +387,7 @@ static void znb_qstats_add(struct znb_qstats *sum, const struct znb_qstats *s)
 	sum->rx_dropped += s->rx_dropped;
 	sum->frag_overflow += s->frag_overflow;
 	sum->csum_fixup += s->csum_fixup;
+	sum->hdr_nonlinear += s->hdr_nonlinear;
 	sum->pol_mapped += s->pol_mapped;
 	sum->pol_copied += s->pol_copied;
 	sum->pol_small += s->pol_small;
@@ -753,6 +754,7 @@ enum znb_ethtool_stat {
 	ZNB_ES_POL_TO_MAP,
 	ZNB_ES_POL_PROBES,
 	ZNB_ES_POL_TRACKED,
+	ZNB_ES_HDR_NONLINEAR,
 	ZNB_ES_COUNT
 };
 
@@ -782,6 +784,7 @@ static const char znb_ethtool_names[ZNB_ES_COUNT][ETH_GSTRING_LEN] = {
 	[ZNB_ES_POL_TO_MAP] = "policy_flows_to_map",
 	[ZNB_ES_POL_PROBES] = "policy_probes",
 	[ZNB_ES_POL_TRACKED] = "policy_flows_tracked",
+	[ZNB_ES_HDR_NONLINEAR] = "tx_headers_nonlinear",
 };
 
 static int znb_get_sset_count(struct net_device *dev, int sset)
@@ -829,6 +832,7 @@ static void znb_get_ethtool_stats(struct net_device *dev,
 	data[ZNB_ES_POL_TO_MAP] = qs.pol_to_map;
 	data[ZNB_ES_POL_PROBES] = qs.pol_probes;
 	data[ZNB_ES_POL_TRACKED] = qs.pol_tracked;
+	data[ZNB_ES_HDR_NONLINEAR] = qs.hdr_nonlinear;
 }
 
 static void znb_get_drvinfo(struct net_device *dev,

@@ -3,11 +3,12 @@
  * Guest TX: packets the frontend puts on its TX ring.
  *
  * The first bytes of a packet (its headers) are grant-copied into the skb
- * head; everything else stays in the guest's pages, which are grant-mapped
- * and hung into the skb as frags.  The packet's zerocopy completion is shared
- * by every clone and GSO segment the stack makes; when the last of them lets
- * go, the grant core queues the slots to the dealloc work, which unmaps them
- * in batches and only then answers the frontend.
+ * head, from every slot they span; everything else stays in the guest's
+ * pages, which are grant-mapped and hung into the skb as frags.  The
+ * packet's zerocopy completion is shared by every clone and GSO segment the
+ * stack makes; when the last of them lets go, the grant core queues the
+ * slots to the dealloc work, which unmaps them in batches and only then
+ * answers the frontend.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,6 +17,9 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
 #include <xen/page.h>
 #include <xen/events.h>
 
@@ -123,6 +127,72 @@ static unsigned int znb_tx_add_copy(struct znb_queue *q, unsigned int n,
 	return n;
 }
 
+/*
+ * The transport protocol of @skb (data at the network header) if the packet
+ * carries that protocol's header, else 0: a later IP fragment carries none.
+ */
+static u8 znb_tx_l4_proto(const struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP)) {
+		const struct iphdr *iph;
+		struct iphdr _iph;
+
+		iph = skb_header_pointer(skb, 0, sizeof(_iph), &_iph);
+		if (!iph || iph->frag_off & htons(IP_OFFSET))
+			return 0;
+		return iph->protocol;
+	}
+	if (skb->protocol == htons(ETH_P_IPV6)) {
+		const struct ipv6hdr *ip6h;
+		struct ipv6hdr _ip6h;
+		__be16 frag_off;
+		u8 nexthdr;
+
+		ip6h = skb_header_pointer(skb, 0, sizeof(_ip6h), &_ip6h);
+		if (!ip6h)
+			return 0;
+		nexthdr = ip6h->nexthdr;
+		if (ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off) < 0 ||
+		    frag_off & htons(IP6_OFFSET))
+			return 0;
+		return nexthdr;
+	}
+	return 0;
+}
+
+/*
+ * Are the Ethernet, IP and TCP/UDP headers of @skb all in its linear area?
+ * Drivers and the stack parse them there once checked; one left in a frag
+ * mapped from the guest can be rewritten by the guest after that check
+ * (XSA-423).  A packet without such headers has nothing to leave out.
+ */
+static bool znb_tx_headers_linear(const struct sk_buff *skb)
+{
+	unsigned int thoff, l4len;
+
+	if (!skb_transport_header_was_set(skb))
+		return true;
+	thoff = skb_transport_offset(skb);
+	switch (znb_tx_l4_proto(skb)) {
+	case IPPROTO_TCP: {
+		const struct tcphdr *th;
+		struct tcphdr _th;
+
+		th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+		if (!th)
+			return true;
+		l4len = th->doff * 4;
+		break;
+	}
+	case IPPROTO_UDP:
+		l4len = sizeof(struct udphdr);
+		break;
+	default:
+		return true;
+	}
+	return thoff + l4len <= skb_headlen(skb);
+}
+
 /* Checks and completes the metadata of a guest packet; false to drop it. */
 static bool znb_tx_finish_skb(struct znb_queue *q, struct sk_buff *skb,
 			      const struct znb_tx_plan *plan)
@@ -189,51 +259,79 @@ static bool znb_tx_finish_skb(struct znb_queue *q, struct sk_buff *skb,
 	}
 
 	skb_probe_transport_header(skb);
+	if (!znb_tx_headers_linear(skb))
+		q->stats.hdr_nonlinear++;
 	return true;
 }
 
 /*
- * Grant ops one packet needs (upper bounds), so a batch never overflows:
- * copies for what goes into the head, a map per remaining slot.
+ * Puts the first @linear bytes of the packet in the head: the slots they
+ * cover whole, and the first bytes of the slot they end in, whose remainder
+ * becomes its frag (at an advanced offset).
+ */
+static void znb_tx_split(struct znb_tx_pending *p, unsigned int linear)
+{
+	const struct znb_tx_plan *plan = &p->plan;
+	unsigned int i = 0;
+
+	while (i < plan->nr_slots && linear >= plan->slot[i].size)
+		linear -= plan->slot[i++].size;
+	p->first_map = i;
+	p->split = linear;
+}
+
+/* Bytes of plan slot @s that go into the head. */
+static unsigned int znb_tx_head_part(const struct znb_tx_pending *p,
+				     unsigned int s)
+{
+	if (s < p->first_map)
+		return p->plan.slot[s].size;
+	return s == p->first_map ? p->split : 0;
+}
+
+/*
+ * Offset and size of the part of plan slot @s that becomes a frag; 0 for a
+ * slot wholly in the head, so no frag is ever empty.
+ */
+static unsigned int znb_tx_frag_part(const struct znb_tx_pending *p,
+				     unsigned int s, unsigned int *off)
+{
+	unsigned int head = znb_tx_head_part(p, s);
+
+	*off = p->plan.slot[s].offset + head;
+	return p->plan.slot[s].size - head;
+}
+
+static unsigned int znb_tx_nr_frags(const struct znb_tx_pending *p)
+{
+	unsigned int i, off, n = 0;
+
+	for (i = p->first_map; i < p->plan.nr_slots; i++)
+		n += !!znb_tx_frag_part(p, i, &off);
+	return n;
+}
+
+/*
+ * Decides what of packet @p goes into the head (*@linear bytes): its
+ * headers, wherever the guest put them, so none stays in a page the guest
+ * can rewrite; and if the rest needs more frags than an skb has, whole
+ * leading slots too until it fits.
  */
 static void znb_tx_layout(struct znb_tx_pending *p, unsigned int *linear)
 {
 	const struct znb_tx_plan *plan = &p->plan;
-	unsigned int nr = plan->nr_slots, nfrags, i;
+	unsigned int i, whole = 0;
 
-	/*
-	 * Slots [0, first_map) go into the head: slot 0 only its first
-	 * @hdr bytes, unless there are more slots than frags; then whole
-	 * leading slots are copied until the rest fits.
-	 */
-	p->hdr = min_t(unsigned int, plan->slot[0].size, ZNB_TX_HDR_LEN);
-	nfrags = (plan->slot[0].size > p->hdr) + nr - 1;
-	p->first_map = 1;
-	p->overflow = false;
-	*linear = p->hdr;
-	if (nfrags > MAX_SKB_FRAGS) {
-		p->overflow = true;
-		p->first_map = nr - MAX_SKB_FRAGS;
-		*linear = 0;
-		for (i = 0; i < p->first_map; i++)
-			*linear += plan->slot[i].size;
-	}
-}
-
-/* Offset and size of the part of plan slot @s that is mapped as a frag. */
-static unsigned int znb_tx_frag_part(const struct znb_tx_pending *p,
-				     unsigned int s, unsigned int *off)
-{
-	unsigned int size = p->plan.slot[s].size;
-
-	*off = p->plan.slot[s].offset;
-	if (s < p->first_map) {
-		if (s != 0 || p->overflow || size <= p->hdr)
-			return 0;
-		*off += p->hdr;
-		size -= p->hdr;
-	}
-	return size;
+	*linear = min_t(unsigned int, plan->pkt_len, ZNB_TX_HDR_LEN);
+	znb_tx_split(p, *linear);
+	p->overflow = znb_tx_nr_frags(p) > MAX_SKB_FRAGS;
+	if (!p->overflow)
+		return;
+	/* Whole slots until at most MAX_SKB_FRAGS are left outside the head. */
+	for (i = 0; i < plan->nr_slots - MAX_SKB_FRAGS; i++)
+		whole += plan->slot[i].size;
+	*linear = max(*linear, whole);
+	znb_tx_split(p, *linear);
 }
 
 /*
@@ -269,9 +367,8 @@ static bool znb_tx_prepare(struct znb_queue *q, struct znb_tx_pending *p)
 
 	p->copy_start = q->nr_copy;
 	data = skb_put(p->skb, linear);
-	for (i = 0; i < p->first_map; i++) {
-		unsigned int len = (i == 0 && !p->overflow) ? p->hdr :
-				   plan->slot[i].size;
+	for (i = 0; i <= p->first_map && i < plan->nr_slots; i++) {
+		unsigned int len = znb_tx_head_part(p, i);
 
 		q->nr_copy = znb_tx_add_copy(q, q->nr_copy, i,
 					     plan->slot[i].gref,
@@ -279,6 +376,7 @@ static bool znb_tx_prepare(struct znb_queue *q, struct znb_tx_pending *p)
 		data += len;
 	}
 	p->copy_end = q->nr_copy;
+	p->head_failed = false;
 	memset(p->dpage, 0, sizeof(p->dpage));
 	return true;
 }
@@ -286,6 +384,8 @@ static bool znb_tx_prepare(struct znb_queue *q, struct znb_tx_pending *p)
 /*
  * With the head copied: asks the policy whether to map the rest of @p or to
  * copy it, and queues the maps or the copies (into fresh pages) on the batch.
+ * A packet whose head could not be copied is dropped: nothing more is queued
+ * for it, so none of its slots is mapped.
  */
 static void znb_tx_queue_data(struct znb_queue *q, struct znb_tx_pending *p)
 {
@@ -293,6 +393,17 @@ static void znb_tx_queue_data(struct znb_queue *q, struct znb_tx_pending *p)
 	struct sk_buff *skb = p->skb;
 	unsigned int i, off, size;
 	u32 hash;
+
+	p->map_start = q->nr_map;
+	p->map_end = q->nr_map;
+	p->dcopy_start = q->nr_copy;
+	p->dcopy_end = q->nr_copy;
+	p->map = false;
+	for (i = p->copy_start; i < p->copy_end; i++)
+		if (q->tx_copy[i].status != GNTST_okay)
+			p->head_failed = true;
+	if (p->head_failed)
+		return;
 
 	hash = znb_flow_hash(skb->data, skb_headlen(skb));
 	/* Its completion teaches the policy how the stack used the frags. */
@@ -302,8 +413,6 @@ static void znb_tx_queue_data(struct znb_queue *q, struct znb_tx_pending *p)
 					 ZNB_POLICY_COPY),
 				   hash, plan->pkt_len, znb_tx_copy_below);
 
-	p->map_start = q->nr_map;
-	p->dcopy_start = q->nr_copy;
 	for (i = 0; i < plan->nr_slots; i++) {
 		struct gnttab_copy *op;
 		struct page *page;
@@ -375,14 +484,21 @@ static void znb_tx_complete(struct znb_queue *q, struct znb_tx_pending *p)
 	znb_tx_note_copy_errors(q, plan, p->copy_start, p->copy_end, &copy_bad);
 	znb_tx_note_copy_errors(q, plan, p->dcopy_start, p->dcopy_end,
 				&copy_bad);
+	/*
+	 * One report per slot, as the core counts them: a slot whose frag is
+	 * mapped is reported with its map below; any other one here, failed
+	 * if its part of the head or its frag could not be copied.
+	 */
 	for (i = 0; i < plan->nr_slots; i++) {
+		bool ok = !test_bit(i, &copy_bad);
 		unsigned int off;
 
-		if (i < p->first_map || !plan->slot[i].size)
-			znb_slot_copied(txq, p->idx[i], !test_bit(i, &copy_bad));
-		if (!p->map && znb_tx_frag_part(p, i, &off))
-			znb_slot_copied(txq, p->idx[i],
-					p->dpage[i] && !test_bit(i, &copy_bad));
+		if (!p->head_failed && znb_tx_frag_part(p, i, &off)) {
+			if (p->map)
+				continue;
+			ok = ok && p->dpage[i];
+		}
+		znb_slot_copied(txq, p->idx[i], ok);
 	}
 	for (j = p->map_start; j < p->map_end; j++) {
 		struct gnttab_map_grant_ref *op = &q->tx_map[j];
@@ -561,9 +677,10 @@ int znb_tx_poll(struct znb_queue *q, int budget)
 			break;
 		/*
 		 * Room in the batch for the largest possible packet?  Its
-		 * data ops (a map or a copy per slot) are only queued at
-		 * flush time, after the policy saw the headers: count the
-		 * slots of the pending packets against both arrays now.
+		 * head copies (ZNB_TX_PKT_COPY_OPS at most) are queued now,
+		 * its data ops (a map or a copy per slot) only at flush time,
+		 * after the policy saw the headers: count the slots of the
+		 * pending packets against both arrays now.
 		 */
 		if (q->nr_pend == ZNB_TX_BATCH ||
 		    q->nr_copy + q->nr_data_slots > ZNB_TX_COPY_OPS -

@@ -5,6 +5,8 @@
 # Per case: the guest-side verdict of znbfront (error response / vif disabled / survived),
 # no Oops/BUG/WARNING in dom0, for vif-disabling cases exactly one log line naming the vif,
 # g2's transfer intact, the hostile vif detaches, and (znetback) no mapped page left.
+# headers-split-across-slots also checks that its frames reached dom0's stack and (znetback)
+# that tx_headers_nonlinear stayed 0 (XSA-423): see hostile_headers_judge.
 #
 # HOSTILE_CASES="name ..." (from the host environment) runs only those cases.
 . /lab/tests/hostile/lib.sh

@@ -33,6 +33,38 @@ hostile_wait_backend() {
     return 1
 }
 
+# headers-split-across-slots (XSA-423) is judged on dom0's counters of the hostile vif, read
+# before it is detached.  Precondition: the vif's rx_packets grew by at least the frames
+# znbfront says it sent (they reached the stack).  Outcome, on znetback: the counter
+# tx_headers_nonlinear exists and stayed 0 (no header left outside the linear area, in a page
+# the guest can still write).  A missing counter is a failure, never read as 0.
+hostile_headers_before() { # VIF
+    _rx0=$(cat "/sys/class/net/$1/statistics/rx_packets" 2>/dev/null)
+    _nl0=$(backend_stat "$1" tx_headers_nonlinear)
+}
+hostile_headers_judge() { # CASE VIF ZNBFRONT-OUTPUT
+    _sent=$(echo "$3" | sed -n 's/.*: \([0-9][0-9]*\) frames sent.*/\1/p')
+    _rx1=$(cat "/sys/class/net/$2/statistics/rx_packets" 2>/dev/null)
+    if [ -z "$_sent" ] || [ -z "$_rx0" ] || [ -z "$_rx1" ] || [ $((_rx1 - _rx0)) -lt "$_sent" ]; then
+        fail "case-$1-reached-stack" "rx_packets of $2 ${_rx0:-?} -> ${_rx1:-?}, znbfront sent ${_sent:-?} frames"
+        fail "case-$1-headers-linear" "not judged: the frames did not reach the stack"
+        return
+    fi
+    pass "case-$1-reached-stack" "rx_packets of $2 $_rx0 -> $_rx1, $_sent frames sent"
+    if [ "$(backend_current)" != znetback ]; then
+        info "case-$1-headers-linear: not judged, tx_headers_nonlinear is znetback's counter"
+        return
+    fi
+    _nl1=$(backend_stat "$2" tx_headers_nonlinear)
+    if [ -z "$_nl0" ] || [ -z "$_nl1" ]; then
+        fail "case-$1-headers-linear" "$2 has no tx_headers_nonlinear counter"
+    elif [ "$_nl1" != "$_nl0" ]; then
+        fail "case-$1-headers-linear" "tx_headers_nonlinear $_nl0 -> $_nl1 for $_sent frames: headers left outside the linear area"
+    else
+        pass "case-$1-headers-linear" "tx_headers_nonlinear $_nl0 -> $_nl1 for $_sent frames"
+    fi
+}
+
 # hostile_case NAME EXPECT [ZNBFRONT-ARGS]: attach the hostile vif, run znbfront (default:
 # `case NAME`) in g1 against it while g2 moves verified traffic, then judge dom0.
 hostile_case() {
@@ -43,6 +75,7 @@ hostile_case() {
         fail "case-$_c" "xl network-attach of the hostile vif failed"; return 1
     fi
     # A marker, not a line count: once the log buffer is full, counting lines finds nothing new.
+    [ "$_c" != headers-split-across-slots ] || hostile_headers_before "$_v"
     _mark="LAB-HOSTILE-CASE $_c $(uptime_s)"
     echo "$_mark" > /dev/kmsg
     _out=$(guest_run g1 "/tmp/znbfront -H 1 $_args; echo znbfront-rc=\$?" $((120 + ${HOSTILE_FUZZ_SECONDS:-0})))
@@ -53,6 +86,7 @@ hostile_case() {
         137) [ "$_c" = killed-mid-flight ] || { _ok=0; _why="znbfront killed"; } ;;
         *) _ok=0; _why="znbfront says the backend did not react as expected (rc ${_rc:-none})" ;;
     esac
+    [ "$_c" != headers-split-across-slots ] || hostile_headers_judge "$_c" "$_v" "$_out"
     xfer_g2d g2 2 0 "$_c-g2-traffic" >/dev/null || { _ok=0; _why="$_why; g2 traffic broken"; }
     timeout 60 xl network-detach g1 1 >/dev/null 2>&1 || { _ok=0; _why="$_why; detach failed"; }
     _i=0; while [ -e /sys/class/net/$_v ] && [ $_i -lt 150 ]; do sleep 0.2; _i=$((_i + 1)); done

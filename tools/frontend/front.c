@@ -465,6 +465,112 @@ size_t front_build_udp(struct front *f, uint8_t *buf, size_t len,
 	return len;
 }
 
+/* Adds @len bytes (big-endian 16-bit words) to a ones' complement sum. */
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | (i + 1 < len ? p[i + 1] : 0));
+	return sum;
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
+/**
+ * front_build_ip() - an Ethernet/IPv4 or IPv6/TCP or UDP frame with real
+ *		      headers and checksums
+ * @f: frontend (source MAC)
+ * @buf: output, at least 14 + 40 + 20 + @payload_len bytes
+ * @dst_mac: destination MAC
+ * @ipv6: IPv6 (fd00::fe to fd00::1) instead of IPv4 (10.0.0.254 to 10.0.0.1)
+ * @tcp: a TCP segment (ACK|PSH, no options) instead of a UDP datagram
+ * @payload_len: bytes after the TCP or UDP header
+ * @seq: sequence number, also seeds the payload pattern
+ *
+ * The checksums are complete, so a packet sent without csum_blank is valid
+ * as it stands.
+ *
+ * Return: the frame length.
+ */
+size_t front_build_ip(struct front *f, uint8_t *buf, const uint8_t dst_mac[6],
+		      bool ipv6, bool tcp, size_t payload_len, uint32_t seq)
+{
+	size_t iphl = ipv6 ? 40 : 20, l4hl = tcp ? 20 : 8;
+	size_t l4len = l4hl + payload_len;
+	uint8_t *ip = buf + 14, *l4 = ip + iphl, *payload = l4 + l4hl;
+	uint8_t proto = tcp ? 6 : 17, *src, *dst;
+	uint32_t sum;
+	uint16_t check;
+
+	memcpy(buf, dst_mac, 6);
+	memcpy(buf + 6, f->mac, 6);
+	put16(buf + 12, ipv6 ? 0x86dd : 0x0800);
+	memset(ip, 0, iphl);
+	if (ipv6) {
+		ip[0] = 0x60;
+		put16(ip + 4, (uint16_t)l4len);
+		ip[6] = proto;
+		ip[7] = 64;
+		src = ip + 8;
+		dst = ip + 24;
+		src[0] = dst[0] = 0xfd;
+		src[15] = 0xfe;
+		dst[15] = 0x01;
+	} else {
+		ip[0] = 0x45;
+		put16(ip + 2, (uint16_t)(iphl + l4len));
+		put16(ip + 4, (uint16_t)seq);
+		ip[8] = 64;
+		ip[9] = proto;
+		src = ip + 12;
+		dst = ip + 16;
+		put32(src, 0x0a0000fe);
+		put32(dst, 0x0a000001);
+		put16(ip + 10, ip_checksum(ip, iphl));
+	}
+
+	memset(l4, 0, l4hl);
+	put16(l4, 40000);
+	put16(l4 + 2, 9);
+	if (tcp) {
+		put32(l4 + 4, seq * 1000);
+		put32(l4 + 8, 1);
+		l4[12] = 5 << 4;
+		l4[13] = 0x18;
+		put16(l4 + 14, 65535);
+	} else {
+		put16(l4 + 4, (uint16_t)l4len);
+	}
+	for (size_t i = 0; i < payload_len; i++)
+		payload[i] = (uint8_t)(seq + i);
+
+	/* The pseudo-header: addresses, protocol and L4 length. */
+	sum = csum_add(0, src, ipv6 ? 16 : 4);
+	sum = csum_add(sum, dst, ipv6 ? 16 : 4);
+	sum += proto + (uint32_t)(l4len >> 16) + (uint32_t)(l4len & 0xffff);
+	check = csum_fold(csum_add(sum, l4, l4len));
+	if (!tcp && check == 0)
+		check = 0xffff;	/* 0 would mean "no checksum" */
+	put16(l4 + (tcp ? 16 : 6), check);
+	return 14 + iphl + l4len;
+}
+
 /**
  * front_send_frame() - put one well-formed packet on the TX ring
  * @f: frontend

@@ -104,6 +104,8 @@ uint16_t front_tx_id(struct front *f);
 size_t front_build_udp(struct front *f, uint8_t *buf, size_t len,
 		       const uint8_t dst_mac[6], uint32_t src_ip, uint32_t dst_ip,
 		       uint16_t port, uint32_t seq);
+size_t front_build_ip(struct front *f, uint8_t *buf, const uint8_t dst_mac[6],
+		      bool ipv6, bool tcp, size_t payload_len, uint32_t seq);
 int front_send_frame(struct front *f, const uint8_t *frame, size_t len,
 		     unsigned int slots);
 
