@@ -265,7 +265,13 @@ modref() { awk -v m="$(backend_current | tr - _)" '$1==m{print $3}' /proc/module
 snapshot() { echo "xen_free=$(xen_free)MiB dom0_avail=$(dom0_avail)MiB slab=$(awk '/^Slab/{print int($2/1024)}' /proc/meminfo)MiB modref=$(modref) mapped=$(backend_global_mapped)"; }
 
 # ---------------------------------------------------------------- dmesg checks
+# The slab and page-poison reports are spelt as mm/slub.c (slab_bug, slab_err, object_err,
+# check_bytes_and_report: "BUG kmalloc-64 (Tainted: ...): Poison overwritten", "Left Redzone
+# overwritten", "Freepointer corrupt", ...) and mm/page_poison.c ("pagealloc: memory
+# corruption", "pagealloc: corrupted page details") print them.
 DOM0_BAD='Oops|BUG[: ]|WARNING:|[Bb]ad page|general protection|Call Trace|refcount_t|list_add corruption|list_del corruption|use-after-free|double free|RIP: '
+DOM0_BAD="$DOM0_BAD"'|Poison overwritten|Redzone overwritten|[Pp]adding overwritten|Freepointer corrupt|Freechain corrupt'
+DOM0_BAD="$DOM0_BAD"'|pagealloc: (memory corruption|single bit error|corrupted page)|Slab disabled since SLUB|Not a valid slab page'
 GUEST_BAD='Grant still in use|leaked grant|Oops|BUG[: ]|WARNING:|Call Trace|[Bb]ad page'
 # dom0 kernel log since the current scenario began
 dom0_dmesg_since_begin() { dmesg | awk -v s="LAB-SCENARIO-BEGIN $(scen)" 'index($0,s){p=1;next} p'; }
