@@ -67,8 +67,9 @@ hostile_case() {
             _ok=0; _why="$_why; $_lines 'guest disabled' lines for $_v (want exactly 1)"
         fi
         _i=0; _left=$(backend_global_mapped)
-        while [ "${_left:-0}" != 0 ] && [ $_i -lt 20 ]; do sleep 1; _i=$((_i + 1)); _left=$(backend_global_mapped); done
-        [ "${_left:-0}" = 0 ] || { _ok=0; _why="$_why; $_left pages still mapped 20 s after detach"; }
+        while is_count "$_left" && [ "$_left" != 0 ] && [ $_i -lt 20 ]; do sleep 1; _i=$((_i + 1)); _left=$(backend_global_mapped); done
+        if ! is_count "$_left"; then _ok=0; _why="$_why; debugfs znetback/pages_mapped unreadable ('$_left')"
+        elif [ "$_left" != 0 ]; then _ok=0; _why="$_why; $_left pages still mapped 20 s after detach"; fi
     fi
     echo "$_new" | grep "$_v" | head -3 | sed "s|^|LAB-INFO [$(scen)] $_c dmesg: |"
     if [ $_ok = 1 ]; then pass "case-$_c" "$_expect"; else fail "case-$_c" "${_why#; }"; fi
