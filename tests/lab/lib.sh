@@ -101,6 +101,9 @@ vif = [ $_vl ]
 on_crash = "preserve"
 EOF
     echo "$_g $_k" >> $LAB_CUR/guests
+    # xenconsoled appends to guest-NAME.log: this guest's console starts at the current end
+    _log=$(guest_console_log "$_g")
+    if [ -e "$_log" ]; then wc -c < "$_log"; else echo 0; fi > $LAB_CUR/$_g.console-offset
     _t0=$(uptime_s)
     if ! xl create $LAB_CUR/$_g.cfg > $LAB_CUR/$_g.create.log 2>&1; then
         sed 's/^/LAB-INFO xl create: /' $LAB_CUR/$_g.create.log
@@ -113,7 +116,11 @@ guest_ip() { echo "10.0.${2:-0}.$(( $(guest_k "$1") + 1 ))"; }     # NAME [SUBNE
 guest_mac() { printf '00:16:3e:00:%02x:%02x\n' "${2:-0}" $(( $(guest_k "$1") + 1 )); }
 guest_domid() { xl domid "$1" 2>/dev/null; }
 guest_vif() { echo "vif$(guest_domid "$1").${2:-0}"; }   # NAME [DEVID] -> dom0 netdev
-guest_console() { tr -d '\r' < /var/log/xen/console/guest-$1.log 2>/dev/null; }
+guest_console_log() { echo "/var/log/xen/console/guest-$1.log"; }
+# guest_console NAME: what this guest (not an earlier one of the same name) wrote to its console
+guest_console() {
+    tail -c +$(( $(cat $LAB_CUR/$1.console-offset 2>/dev/null || echo 0) + 1 )) "$(guest_console_log "$1")" 2>/dev/null | tr -d '\r'
+}
 
 # guest_run NAME CMD [TIMEOUT]: run a shell snippet in the guest (over its eth0 HTTP command
 # channel); prints the output, returns its exit code (255: channel failed)
@@ -295,7 +302,14 @@ snapshot() { echo "xen_free=$(xen_free)MiB dom0_avail=$(dom0_avail)MiB slab=$(aw
 DOM0_BAD='Oops|BUG[: ]|WARNING:|[Bb]ad page|general protection|Call Trace|refcount_t|list_add corruption|list_del corruption|use-after-free|double free|RIP: '
 DOM0_BAD="$DOM0_BAD"'|Poison overwritten|Redzone overwritten|[Pp]adding overwritten|Freepointer corrupt|Freechain corrupt'
 DOM0_BAD="$DOM0_BAD"'|pagealloc: (memory corruption|single bit error|corrupted page)|Slab disabled since SLUB|Not a valid slab page'
-GUEST_BAD='Grant still in use|leaked grant|Oops|BUG[: ]|WARNING:|Call Trace|[Bb]ad page'
+GUEST_BAD='Grant still in use|leaked grant|leaking g\.e\.|Oops|BUG[: ]|WARNING:|Call Trace|[Bb]ad page'
+# what Linux 6.1 xen-netfront says when its backend's responses break the protocol
+GUEST_BAD="$GUEST_BAD"'|Disabled for further use|Response has incorrect id|Response for inactive request'
+GUEST_BAD="$GUEST_BAD"'|Illegal number of responses|RX producer index going backwards|Bad rx response id'
+GUEST_BAD="$GUEST_BAD"'|rx->offset: |Missing extra info|Invalid extra type|Need more slots|Too many slots'
+GUEST_BAD="$GUEST_BAD"'|GSO size must not be zero|Bad GSO type'
+# the guest /init prints this first: without it the console holds nothing of this guest
+GUEST_BOOT_MARKER='GUEST: init start'
 # dom0 kernel log since the current scenario began
 dom0_dmesg_since_begin() { dmesg | awk -v s="LAB-SCENARIO-BEGIN $(scen)" 'index($0,s){p=1;next} p'; }
 check_dom0_dmesg() {
@@ -312,6 +326,11 @@ check_dom0_dmesg() {
 # guest kernel log = its console (loglevel=7 prints everything there), so it is readable
 # even after the guest lost its network or was destroyed
 check_guest_dmesg() { # NAME
+    # a missing or empty console would hold no complaint either: never a silent pass
+    if ! guest_console "$1" | grep -q "$GUEST_BOOT_MARKER"; then
+        fail "guest-dmesg-clean-$1" "no '$GUEST_BOOT_MARKER' in $(guest_console_log "$1"): the guest's kernel log was not captured"
+        return 1
+    fi
     _bad=$(guest_console "$1" | grep -E "$GUEST_BAD")
     if [ -z "$_bad" ]; then pass "guest-dmesg-clean-$1"; else
         _l=$(guest_console "$1" | grep -n -E "$GUEST_BAD" | head -1 | cut -d: -f1)
@@ -375,7 +394,7 @@ lab_teardown() {
         sleep 1
         check_guest_dmesg "$_g"
         xl destroy "$_g" || fail "destroy-$_g"
-        cp /var/log/xen/console/guest-$_g.log $LAB_CUR/ 2>/dev/null
+        guest_console "$_g" > $LAB_CUR/guest-$_g.log
     done
     _i=0; while ls /sys/class/net | grep -q '^vif' && [ $_i -lt 50 ]; do sleep 0.2; _i=$((_i+1)); done
     _left=$(ls /sys/class/net | grep '^vif')
