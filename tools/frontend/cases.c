@@ -20,7 +20,13 @@
 enum expect {
 	EXPECT_ERROR,		/* answer the bad packet with ERROR, keep working */
 	EXPECT_DISABLE,		/* stop serving this vif */
-	EXPECT_SURVIVE,		/* anything, as long as dom0 survives */
+	/*
+	 * Dom0 survives, and every request gets exactly one response, under
+	 * its own id: OKAY, ...
+	 */
+	EXPECT_SURVIVE,
+	EXPECT_SURVIVE_RACY,	/* ... or ERROR: the case races its own validity */
+	EXPECT_SURVIVE_LEFT,	/* ... and no request: the frontend left Connected */
 };
 
 struct hostile_case {
@@ -34,6 +40,8 @@ static const char *const expect_names[] = {
 	[EXPECT_ERROR] = "error-response",
 	[EXPECT_DISABLE] = "vif-disabled",
 	[EXPECT_SURVIVE] = "survive",
+	[EXPECT_SURVIVE_RACY] = "survive",
+	[EXPECT_SURVIVE_LEFT] = "survive",
 };
 
 static netif_tx_request_t tx_req(struct front *f, uint16_t size, uint16_t offset,
@@ -219,13 +227,30 @@ static int req_prod_backwards(struct front *f, unsigned int s)
 
 static int rsp_scribble(struct front *f, unsigned int s)
 {
+	const RING_IDX scribbled = 0xdeadbeef;
+	int waited_ms = 0;
+
 	(void)s;
-	f->tx.sring->rsp_prod = 0xdeadbeef;
+	f->tx.sring->rsp_prod = scribbled;
 	f->tx.sring->rsp_event = 0x7fffffff;
 	f->tx.sring->req_event = 0x12345678;
 	f->rx.sring->rsp_prod = 0xfeedface;
 	f->rx.sring->req_event = 0;
 	put_slots(f, 1, 100, 0);
+	/*
+	 * The scribbled req_event suppresses the notification of a push, so
+	 * notify anyway; and until the backend answers, rsp_prod holds our
+	 * scribble, which collecting would read as four billion responses.
+	 * Still scribbled after 3 s: nothing was answered.
+	 */
+	front_push_tx(f);
+	xenevtchn_notify(f->xce, f->port);
+	while (f->tx.sring->rsp_prod == scribbled && waited_ms < 3000) {
+		usleep(10000);
+		waited_ms += 10;
+	}
+	if (f->tx.sring->rsp_prod == scribbled)
+		f->tx.sring->rsp_prod = f->tx.rsp_cons;
 	return 0;
 }
 
@@ -414,7 +439,7 @@ static const struct hostile_case cases[] = {
 	{ "gref-other-domain", "grant made to another domain",
 	  EXPECT_ERROR, gref_of_other_domain },
 	{ "revoke-while-queued", "grant ended while the packet is in dom0",
-	  EXPECT_SURVIVE, revoke_while_queued },
+	  EXPECT_SURVIVE_RACY, revoke_while_queued },
 	{ "duplicate-ids", "two requests in flight with the same id",
 	  EXPECT_SURVIVE, duplicate_ids },
 	{ "rx-starve", "no receive buffers posted while dom0 sends",
@@ -424,15 +449,15 @@ static const struct hostile_case cases[] = {
 	{ "evtchn-storm", "event channel notified in a tight loop",
 	  EXPECT_SURVIVE, evtchn_storm },
 	{ "state-flap", "frontend state flapping Initialising/Connected/Closing",
-	  EXPECT_SURVIVE, state_flap },
+	  EXPECT_SURVIVE_LEFT, state_flap },
 	{ "closing-without-closed", "frontend goes Closing and never Closed",
-	  EXPECT_SURVIVE, closing_without_closed },
+	  EXPECT_SURVIVE_LEFT, closing_without_closed },
 	{ "ring-ref-change", "ring references rewritten while Connected",
 	  EXPECT_SURVIVE, ring_ref_change },
 	{ "absurd-queues", "multi-queue-num-queues = 1000000",
-	  EXPECT_SURVIVE, absurd_queues },
+	  EXPECT_SURVIVE_LEFT, absurd_queues },
 	{ "killed-mid-flight", "frontend process killed with requests in flight",
-	  EXPECT_SURVIVE, killed_mid_flight },
+	  EXPECT_SURVIVE_LEFT, killed_mid_flight },
 };
 
 void front_list_cases(void)
@@ -454,6 +479,17 @@ static bool still_serving(struct front *f)
 	return f->tx_ok > ok;
 }
 
+/*
+ * Every request answered exactly once, under its own id, with the status the
+ * case allows; @errors is tx_error before the case ran.
+ */
+static bool answered_as_expected(const struct front *f, enum expect expect,
+				 unsigned long errors)
+{
+	return f->tx_bad_id == 0 && f->tx_dup_id == 0 && front_tx_unanswered(f) == 0 &&
+	       (expect != EXPECT_SURVIVE || f->tx_error == errors);
+}
+
 /**
  * front_run_case() - run one case of the catalogue and judge the guest side
  * @f: connected frontend
@@ -467,7 +503,7 @@ int front_run_case(struct front *f, const char *name, unsigned int seconds)
 {
 	const struct hostile_case *c = NULL;
 	unsigned long errors;
-	bool serving;
+	bool asked, serving;
 	int ok;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -482,7 +518,9 @@ int front_run_case(struct front *f, const char *name, unsigned int seconds)
 		return -1;
 	front_push_tx(f);
 	front_collect_tx(f, f->tx_requests, 3000);
-	serving = still_serving(f);
+	/* A backend whose frontend left Connected owes it no service. */
+	asked = c->expect != EXPECT_SURVIVE_LEFT;
+	serving = asked && still_serving(f);
 
 	switch (c->expect) {
 	case EXPECT_ERROR:
@@ -492,12 +530,15 @@ int front_run_case(struct front *f, const char *name, unsigned int seconds)
 		ok = !serving;
 		break;
 	default:
-		ok = 1;
+		ok = answered_as_expected(f, c->expect, errors);
 		break;
 	}
-	printf("case %s: expect %s; saw %lu error responses, %lu bad ids, backend %s -> %s\n",
+	printf("case %s: expect %s; saw %lu error responses, %lu bad ids, %lu duplicates, %u unanswered, backend %s -> %s\n",
 	       c->name, expect_names[c->expect], f->tx_error - errors, f->tx_bad_id,
-	       serving ? "still serving" : "stopped serving", ok ? "as expected" : "UNEXPECTED");
+	       f->tx_dup_id, front_tx_unanswered(f),
+	       !asked ? "not asked (frontend left Connected)" :
+	       serving ? "still serving" : "stopped serving",
+	       ok ? "as expected" : "UNEXPECTED");
 	return ok ? 0 : 1;
 }
 
