@@ -53,6 +53,11 @@ hostile_case() {
         137) [ "$_c" = killed-mid-flight ] || { _ok=0; _why="znbfront killed"; } ;;
         *) _ok=0; _why="znbfront says the backend did not react as expected (rc ${_rc:-none})" ;;
     esac
+    # this case is about a frontend that stops at Closing (5): nothing may have written Closed
+    if [ "$_c" = closing-without-closed ]; then
+        _fstate=$(xenstore-read "/local/domain/$(guest_domid g1)/device/vif/1/state" 2>/dev/null)
+        [ "$_fstate" = 5 ] || { _ok=0; _why="$_why; frontend state '$_fstate' after the case, not Closing (5)"; }
+    fi
     xfer_g2d g2 2 0 "$_c-g2-traffic" >/dev/null || { _ok=0; _why="$_why; g2 traffic broken"; }
     timeout 60 xl network-detach g1 1 >/dev/null 2>&1 || { _ok=0; _why="$_why; detach failed"; }
     _i=0; while [ -e /sys/class/net/$_v ] && [ $_i -lt 150 ]; do sleep 0.2; _i=$((_i + 1)); done

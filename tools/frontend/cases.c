@@ -365,6 +365,8 @@ static int closing_without_closed(struct front *f, unsigned int s)
 	(void)s;
 	front_set_state(f, XB_CLOSING);
 	front_wait_backend_state(f, XB_CLOSING, 3000);
+	/* The point of the case: nobody writes Closed after us. */
+	f->keep_state = true;
 	return 0;
 }
 

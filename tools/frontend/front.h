@@ -71,6 +71,8 @@ struct front {
 	unsigned long rx_packets, rx_bytes, rx_errors;
 	RING_IDX tx_requests;	/* requests pushed, extras included */
 	RING_IDX tx_responses;	/* responses consumed, NULL ones included */
+	/* A case left the xenbus state where it wants it: do not disconnect. */
+	bool keep_state;
 	bool verbose;
 };
 

@@ -217,7 +217,8 @@ int main(int argc, char **argv)
 		rc = front_run_case(&f, argv[optind + 1], o.seconds);
 	if (rc < 0)
 		rc = 2;
-	front_disconnect(&f);
+	if (!f.keep_state)
+		front_disconnect(&f);
 	front_close(&f);
 	return rc;
 }
