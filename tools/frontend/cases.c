@@ -7,6 +7,7 @@
  * oops, one log line, other vifs unaffected, no leaked mapping) is checked by
  * the lab scenario that runs the case.
  */
+#include <arpa/inet.h>
 #include <signal.h>
 #include <time.h>
 #include <stdio.h>
@@ -559,12 +560,22 @@ static uint32_t rnd(uint32_t *state)
  * @seconds: how long to run
  *
  * Reconnects whenever the backend disables the vif, so one run explores
- * many fatal paths.
+ * many fatal paths.  Half of the packets without GSO carry real Ethernet,
+ * IPv4 and UDP headers (to dom0), so they reach the stack's protocol code
+ * rather than die at an unknown EtherType.
  *
- * Return: 0 when the time is up, -1 if the backend could not be reconnected.
+ * A stall fails the run: a packet whose responses are still missing after
+ * the probe of still_serving() while the probe itself was answered, or a
+ * valid packet after which the backend answers nothing (a valid packet
+ * never justifies a disable).
+ *
+ * Return: 0 when the time is up, 1 on a stall, -1 if the backend could not
+ * be reconnected.
  */
 int front_fuzz(struct front *f, unsigned int seed, unsigned int seconds)
 {
+	static const uint8_t broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static uint8_t frame[UINT16_MAX];
 	uint32_t st = seed ? seed : 1;
 	time_t end = time(NULL) + seconds;
 	unsigned long packets = 0, reconnects = 0;
@@ -583,10 +594,15 @@ int front_fuzz(struct front *f, unsigned int seed, unsigned int seconds)
 		uint16_t each = (uint16_t)(64 + rnd(&st) % (FRONT_PAGE_SIZE - 64));
 		uint16_t total;
 		bool gso = rnd(&st) % 4 == 0;
+		/* A GSO packet had better be TCP: UDP headers only without GSO. */
+		bool udp = !gso && rnd(&st) % 2 == 0;
 
 		if (each > UINT16_MAX / slots)
 			each = (uint16_t)(UINT16_MAX / slots);
 		total = (uint16_t)(each * slots);
+		if (udp)
+			front_build_udp(f, frame, total, broadcast, htonl(0x0a0000fe),
+					htonl(0x0a000001), 9999, (uint32_t)packets);
 		for (unsigned int i = 0; i < slots; i++) {
 			uint16_t flags = i + 1 < slots ? NETTXF_more_data : 0;
 			netif_tx_request_t r;
@@ -594,6 +610,9 @@ int front_fuzz(struct front *f, unsigned int seed, unsigned int seconds)
 			if (i == 0 && gso)
 				flags |= NETTXF_extra_info;
 			r = tx_req(f, i == 0 ? total : each, 0, flags);
+			if (udp)
+				memcpy(f->tx_pages + (size_t)r.id * FRONT_PAGE_SIZE,
+				       frame + (size_t)i * each, each);
 			if (i == victim) {
 				switch (rnd(&st) % 4) {
 				case 0: r.size = (uint16_t)rnd(&st); break;
@@ -620,8 +639,20 @@ int front_fuzz(struct front *f, unsigned int seed, unsigned int seconds)
 		packets++;
 		if (front_collect_tx(f, f->tx_requests, 500) == 0)
 			continue;
-		if (still_serving(f))
-			continue;
+		if (still_serving(f)) {
+			if (f->tx_responses == f->tx_requests)
+				continue;
+			printf("fuzz: seed %u: STALL: packet %lu (%s, %u slots): %lu of %lu requests unanswered, yet the backend answers new ones\n",
+			       seed, packets, mutate ? "mutated" : "valid", slots,
+			       (unsigned long)(f->tx_requests - f->tx_responses),
+			       (unsigned long)f->tx_requests);
+			return 1;
+		}
+		if (!mutate) {
+			printf("fuzz: seed %u: STALL: valid packet %lu (%u slots%s) got no response and the backend answers nothing since\n",
+			       seed, packets, slots, gso ? ", GSO" : udp ? ", UDP" : "");
+			return 1;
+		}
 		reconnects++;
 		front_disconnect(f);
 		front_close(f);
