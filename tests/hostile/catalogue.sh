@@ -2,7 +2,8 @@
 # lab-backend: default
 # lab-timeout: 2400
 #
-# Per case: the guest-side verdict of znbfront (error response / vif disabled / survived),
+# Per case: the guest-side verdict of znbfront (error response / vif disabled / survived:
+# every request answered exactly once, under its own id, with the status the case allows),
 # no Oops/BUG/WARNING in dom0, for vif-disabling cases exactly one log line naming the vif,
 # g2's transfer intact, the hostile vif detaches, and (znetback) no mapped page left.
 # headers-split-across-slots also checks that its frames reached dom0's stack and (znetback)

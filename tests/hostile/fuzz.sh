@@ -1,4 +1,4 @@
-# Fuzzing through the real rings: znbfront in g1 sends seeded random mutations of valid packets on a hostile vif (reconnecting after each disable) while g2 moves verified traffic; dom0 must stay clean. The seed is printed for replay.
+# Fuzzing through the real rings: znbfront in g1 sends seeded random mutations of valid packets, half of those without GSO with real Ethernet/IPv4/UDP headers, on a hostile vif (reconnecting after each disable) while g2 moves verified traffic; dom0 must stay clean and the backend must never stall. The seed is printed for replay.
 # lab-backend: default
 # lab-timeout: 2400
 #

@@ -87,6 +87,11 @@ hostile_case() {
         *) _ok=0; _why="znbfront says the backend did not react as expected (rc ${_rc:-none})" ;;
     esac
     [ "$_c" != headers-split-across-slots ] || hostile_headers_judge "$_c" "$_v" "$_out"
+    # this case is about a frontend that stops at Closing (5): nothing may have written Closed
+    if [ "$_c" = closing-without-closed ]; then
+        _fstate=$(xenstore-read "/local/domain/$(guest_domid g1)/device/vif/1/state" 2>/dev/null)
+        [ "$_fstate" = 5 ] || { _ok=0; _why="$_why; frontend state '$_fstate' after the case, not Closing (5)"; }
+    fi
     xfer_g2d g2 2 0 "$_c-g2-traffic" >/dev/null || { _ok=0; _why="$_why; g2 traffic broken"; }
     timeout 60 xl network-detach g1 1 >/dev/null 2>&1 || { _ok=0; _why="$_why; detach failed"; }
     _i=0; while [ -e /sys/class/net/$_v ] && [ $_i -lt 150 ]; do sleep 0.2; _i=$((_i + 1)); done
@@ -101,8 +106,9 @@ hostile_case() {
             _ok=0; _why="$_why; $_lines 'guest disabled' lines for $_v (want exactly 1)"
         fi
         _i=0; _left=$(backend_global_mapped)
-        while [ "${_left:-0}" != 0 ] && [ $_i -lt 20 ]; do sleep 1; _i=$((_i + 1)); _left=$(backend_global_mapped); done
-        [ "${_left:-0}" = 0 ] || { _ok=0; _why="$_why; $_left pages still mapped 20 s after detach"; }
+        while is_count "$_left" && [ "$_left" != 0 ] && [ $_i -lt 20 ]; do sleep 1; _i=$((_i + 1)); _left=$(backend_global_mapped); done
+        if ! is_count "$_left"; then _ok=0; _why="$_why; debugfs znetback/pages_mapped unreadable ('$_left')"
+        elif [ "$_left" != 0 ]; then _ok=0; _why="$_why; $_left pages still mapped 20 s after detach"; fi
     fi
     echo "$_new" | grep "$_v" | head -3 | sed "s|^|LAB-INFO [$(scen)] $_c dmesg: |"
     if [ $_ok = 1 ]; then pass "case-$_c" "$_expect"; else fail "case-$_c" "${_why#; }"; fi

@@ -10,6 +10,7 @@ guest_wait g1 || exit 1
 guest_wait g2 || exit 1
 V=$(guest_vif g1)
 G2=$(guest_ip g2)
+maps_nothing "$(guest_vif g2)" "g2 only receives and sends ACKs (short packets, copied under auto)"
 st() { backend_stat "$V" "$1"; }
 snap() { for _k in tx_zerocopy_success tx_zerocopy_fail policy_copied policy_mapped policy_probes policy_flows_to_copy policy_flows_to_map; do echo "$_k=$(st $_k)"; done | tr '\n' ' '; }
 

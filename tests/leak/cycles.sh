@@ -11,6 +11,8 @@ cycle() { # I HOW
     guest_wait "c$1" 120 || { fail "cycle-$1-up"; xl destroy "c$1"; return 1; }
     xfer_g2p "c$1" 2 "cycle-$1-xfer-to-peer"
     xfer_d2g "c$1" 4 0 "cycle-$1-xfer-from-dom0"
+    # the drain asserted at the end proves nothing unless each lifecycle mapped pages
+    assert_pages_were_mapped "$(guest_vif "c$1")"
     # start one more transfer and end the guest while it runs
     blob_guest "c$1" big 8 >/dev/null
     timeout 60 /sbin/ip netns exec peer wget -q -O /dev/null "http://$(guest_ip "c$1")/big" &

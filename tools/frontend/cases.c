@@ -7,6 +7,7 @@
  * oops, one log line, other vifs unaffected, no leaked mapping) is checked by
  * the lab scenario that runs the case.
  */
+#include <arpa/inet.h>
 #include <signal.h>
 #include <time.h>
 #include <stdio.h>
@@ -20,7 +21,13 @@
 enum expect {
 	EXPECT_ERROR,		/* answer the bad packet with ERROR, keep working */
 	EXPECT_DISABLE,		/* stop serving this vif */
-	EXPECT_SURVIVE,		/* anything, as long as dom0 survives */
+	/*
+	 * Dom0 survives, and every request gets exactly one response, under
+	 * its own id: OKAY, ...
+	 */
+	EXPECT_SURVIVE,
+	EXPECT_SURVIVE_RACY,	/* ... or ERROR: the case races its own validity */
+	EXPECT_SURVIVE_LEFT,	/* ... and no request: the frontend left Connected */
 	EXPECT_SERVING,		/* serve this vif again after the case */
 };
 
@@ -46,6 +53,8 @@ static const char *const expect_names[] = {
 	[EXPECT_ERROR] = "error-response",
 	[EXPECT_DISABLE] = "vif-disabled",
 	[EXPECT_SURVIVE] = "survive",
+	[EXPECT_SURVIVE_RACY] = "survive",
+	[EXPECT_SURVIVE_LEFT] = "survive",
 	[EXPECT_SERVING] = "serving",
 };
 
@@ -232,13 +241,30 @@ static int req_prod_backwards(struct front *f, unsigned int s)
 
 static int rsp_scribble(struct front *f, unsigned int s)
 {
+	const RING_IDX scribbled = 0xdeadbeef;
+	int waited_ms = 0;
+
 	(void)s;
-	f->tx.sring->rsp_prod = 0xdeadbeef;
+	f->tx.sring->rsp_prod = scribbled;
 	f->tx.sring->rsp_event = 0x7fffffff;
 	f->tx.sring->req_event = 0x12345678;
 	f->rx.sring->rsp_prod = 0xfeedface;
 	f->rx.sring->req_event = 0;
 	put_slots(f, 1, 100, 0);
+	/*
+	 * The scribbled req_event suppresses the notification of a push, so
+	 * notify anyway; and until the backend answers, rsp_prod holds our
+	 * scribble, which collecting would read as four billion responses.
+	 * Still scribbled after 3 s: nothing was answered.
+	 */
+	front_push_tx(f);
+	xenevtchn_notify(f->xce, f->port);
+	while (f->tx.sring->rsp_prod == scribbled && waited_ms < 3000) {
+		usleep(10000);
+		waited_ms += 10;
+	}
+	if (f->tx.sring->rsp_prod == scribbled)
+		f->tx.sring->rsp_prod = f->tx.rsp_cons;
 	return 0;
 }
 
@@ -425,6 +451,8 @@ static int closing_without_closed(struct front *f, unsigned int s)
 	(void)s;
 	front_set_state(f, XB_CLOSING);
 	front_wait_backend_state(f, XB_CLOSING, 3000);
+	/* The point of the case: nobody writes Closed after us. */
+	f->keep_state = true;
 	return 0;
 }
 
@@ -546,7 +574,7 @@ static const struct hostile_case cases[] = {
 	{ "gref-other-domain", "grant made to another domain",
 	  EXPECT_ERROR, gref_of_other_domain },
 	{ "revoke-while-queued", "grant ended while the packet is in dom0",
-	  EXPECT_SURVIVE, revoke_while_queued },
+	  EXPECT_SURVIVE_RACY, revoke_while_queued },
 	{ "duplicate-ids", "two requests in flight with the same id",
 	  EXPECT_SURVIVE, duplicate_ids },
 	{ "rx-starve", "no receive buffers posted while dom0 sends",
@@ -564,15 +592,15 @@ static const struct hostile_case cases[] = {
 	{ "closed-then-connected", "frontend goes Closed, then Connected without Initialising",
 	  EXPECT_SERVING, closed_then_connected },
 	{ "state-flap", "frontend state flapping Initialising/Connected/Closing",
-	  EXPECT_SURVIVE, state_flap },
+	  EXPECT_SURVIVE_LEFT, state_flap },
 	{ "closing-without-closed", "frontend goes Closing and never Closed",
-	  EXPECT_SURVIVE, closing_without_closed },
+	  EXPECT_SURVIVE_LEFT, closing_without_closed },
 	{ "ring-ref-change", "ring references rewritten while Connected",
 	  EXPECT_SURVIVE, ring_ref_change },
 	{ "absurd-queues", "multi-queue-num-queues = 1000000",
-	  EXPECT_SURVIVE, absurd_queues },
+	  EXPECT_SURVIVE_LEFT, absurd_queues },
 	{ "killed-mid-flight", "frontend process killed with requests in flight",
-	  EXPECT_SURVIVE, killed_mid_flight },
+	  EXPECT_SURVIVE_LEFT, killed_mid_flight },
 	{ "headers-split-across-slots", "valid TCP/UDP frames, headers spread over 3 slots (XSA-423)",
 	  EXPECT_SURVIVE, headers_split },
 };
@@ -611,6 +639,17 @@ static bool still_serving(struct front *f)
 	return f->tx_ok > ok;
 }
 
+/*
+ * Every request answered exactly once, under its own id, with the status the
+ * case allows; @errors is tx_error before the case ran.
+ */
+static bool answered_as_expected(const struct front *f, enum expect expect,
+				 unsigned long errors)
+{
+	return f->tx_bad_id == 0 && f->tx_dup_id == 0 && front_tx_unanswered(f) == 0 &&
+	       (expect != EXPECT_SURVIVE || f->tx_error == errors);
+}
+
 /**
  * front_run_case() - run one case of the catalogue and judge the guest side
  * @f: connected frontend
@@ -624,7 +663,7 @@ int front_run_case(struct front *f, const char *name, unsigned int seconds)
 {
 	const struct hostile_case *c = NULL;
 	unsigned long errors;
-	bool serving;
+	bool asked, serving;
 	int ok, rc;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -640,7 +679,9 @@ int front_run_case(struct front *f, const char *name, unsigned int seconds)
 		return -1;
 	front_push_tx(f);
 	front_collect_tx(f, f->tx_requests, 3000);
-	serving = still_serving(f);
+	/* A backend whose frontend left Connected owes it no service. */
+	asked = c->expect != EXPECT_SURVIVE_LEFT;
+	serving = asked && still_serving(f);
 
 	switch (c->expect) {
 	case EXPECT_ERROR:
@@ -653,14 +694,17 @@ int front_run_case(struct front *f, const char *name, unsigned int seconds)
 		ok = serving && f->tx_bad_id == 0;
 		break;
 	default:
-		ok = 1;
+		ok = answered_as_expected(f, c->expect, errors);
 		break;
 	}
 	if (rc > 0)
 		ok = 0;
-	printf("case %s: expect %s; saw %lu error responses, %lu bad ids, backend %s -> %s\n",
+	printf("case %s: expect %s; saw %lu error responses, %lu bad ids, %lu duplicates, %u unanswered, backend %s -> %s\n",
 	       c->name, expect_names[c->expect], f->tx_error - errors, f->tx_bad_id,
-	       serving ? "still serving" : "stopped serving", ok ? "as expected" : "UNEXPECTED");
+	       f->tx_dup_id, front_tx_unanswered(f),
+	       !asked ? "not asked (frontend left Connected)" :
+	       serving ? "still serving" : "stopped serving",
+	       ok ? "as expected" : "UNEXPECTED");
 	return ok ? 0 : 1;
 }
 
@@ -679,12 +723,22 @@ static uint32_t rnd(uint32_t *state)
  * @seconds: how long to run
  *
  * Reconnects whenever the backend disables the vif, so one run explores
- * many fatal paths.
+ * many fatal paths.  Half of the packets without GSO carry real Ethernet,
+ * IPv4 and UDP headers (to dom0), so they reach the stack's protocol code
+ * rather than die at an unknown EtherType.
  *
- * Return: 0 when the time is up, -1 if the backend could not be reconnected.
+ * A stall fails the run: a packet whose responses are still missing after
+ * the probe of still_serving() while the probe itself was answered, or a
+ * valid packet after which the backend answers nothing (a valid packet
+ * never justifies a disable).
+ *
+ * Return: 0 when the time is up, 1 on a stall, -1 if the backend could not
+ * be reconnected.
  */
 int front_fuzz(struct front *f, unsigned int seed, unsigned int seconds)
 {
+	static const uint8_t broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static uint8_t frame[UINT16_MAX];
 	uint32_t st = seed ? seed : 1;
 	time_t end = time(NULL) + seconds;
 	unsigned long packets = 0, reconnects = 0;
@@ -703,10 +757,15 @@ int front_fuzz(struct front *f, unsigned int seed, unsigned int seconds)
 		uint16_t each = (uint16_t)(64 + rnd(&st) % (FRONT_PAGE_SIZE - 64));
 		uint16_t total;
 		bool gso = rnd(&st) % 4 == 0;
+		/* A GSO packet had better be TCP: UDP headers only without GSO. */
+		bool udp = !gso && rnd(&st) % 2 == 0;
 
 		if (each > UINT16_MAX / slots)
 			each = (uint16_t)(UINT16_MAX / slots);
 		total = (uint16_t)(each * slots);
+		if (udp)
+			front_build_udp(f, frame, total, broadcast, htonl(0x0a0000fe),
+					htonl(0x0a000001), 9999, (uint32_t)packets);
 		for (unsigned int i = 0; i < slots; i++) {
 			uint16_t flags = i + 1 < slots ? NETTXF_more_data : 0;
 			netif_tx_request_t r;
@@ -714,6 +773,9 @@ int front_fuzz(struct front *f, unsigned int seed, unsigned int seconds)
 			if (i == 0 && gso)
 				flags |= NETTXF_extra_info;
 			r = tx_req(f, i == 0 ? total : each, 0, flags);
+			if (udp)
+				memcpy(f->tx_pages + (size_t)r.id * FRONT_PAGE_SIZE,
+				       frame + (size_t)i * each, each);
 			if (i == victim) {
 				switch (rnd(&st) % 4) {
 				case 0: r.size = (uint16_t)rnd(&st); break;
@@ -740,8 +802,20 @@ int front_fuzz(struct front *f, unsigned int seed, unsigned int seconds)
 		packets++;
 		if (front_collect_tx(f, f->tx_requests, 500) == 0)
 			continue;
-		if (still_serving(f))
-			continue;
+		if (still_serving(f)) {
+			if (f->tx_responses == f->tx_requests)
+				continue;
+			printf("fuzz: seed %u: STALL: packet %lu (%s, %u slots): %lu of %lu requests unanswered, yet the backend answers new ones\n",
+			       seed, packets, mutate ? "mutated" : "valid", slots,
+			       (unsigned long)(f->tx_requests - f->tx_responses),
+			       (unsigned long)f->tx_requests);
+			return 1;
+		}
+		if (!mutate) {
+			printf("fuzz: seed %u: STALL: valid packet %lu (%u slots%s) got no response and the backend answers nothing since\n",
+			       seed, packets, slots, gso ? ", GSO" : udp ? ", UDP" : "");
+			return 1;
+		}
 		reconnects++;
 		front_disconnect(f);
 		front_close(f);

@@ -315,8 +315,10 @@ void front_put_tx(struct front *f, const netif_tx_request_t *req)
 	*RING_GET_REQUEST(&f->tx, f->tx.req_prod_pvt) = *req;
 	f->tx.req_prod_pvt++;
 	f->tx_requests++;
-	if (req->id < FRONT_TX_SIZE)
-		f->tx_in_flight[req->id] = true;
+	if (req->id < FRONT_TX_SIZE) {
+		f->tx_in_flight[req->id]++;
+		f->tx_sent[req->id] = true;
+	}
 }
 
 void front_put_extra(struct front *f, const struct netif_extra_info *extra)
@@ -355,7 +357,8 @@ static void wait_event(struct front *f, int ms)
  * @timeout_ms: give up after this long
  *
  * Checks what Linux netfront checks: every non-NULL response names an id
- * that is in flight, and is its only response.
+ * that was sent (else it counts in tx_bad_id) and still has a request in
+ * flight (else it is a duplicate, tx_dup_id).
  *
  * Return: 0 if @want responses arrived, -1 on timeout.
  */
@@ -376,14 +379,21 @@ int front_collect_tx(struct front *f, unsigned long want, int timeout_ms)
 				f->tx_null++;
 				continue;
 			}
-			if (rsp->id >= FRONT_TX_SIZE || !f->tx_in_flight[rsp->id]) {
+			if (rsp->id >= FRONT_TX_SIZE || !f->tx_sent[rsp->id]) {
 				f->tx_bad_id++;
 				if (f->verbose)
-					fprintf(stderr, "znbfront: response for id %u not in flight\n",
+					fprintf(stderr, "znbfront: response for id %u never sent\n",
 						rsp->id);
 				continue;
 			}
-			f->tx_in_flight[rsp->id] = false;
+			if (!f->tx_in_flight[rsp->id]) {
+				f->tx_dup_id++;
+				if (f->verbose)
+					fprintf(stderr, "znbfront: second response for id %u\n",
+						rsp->id);
+				continue;
+			}
+			f->tx_in_flight[rsp->id]--;
 			if (rsp->status == NETIF_RSP_OKAY)
 				f->tx_ok++;
 			else
@@ -398,6 +408,16 @@ int front_collect_tx(struct front *f, unsigned long want, int timeout_ms)
 			return -1;
 		wait_event(f, 10);
 	}
+}
+
+/* Requests still waiting for their response. */
+unsigned int front_tx_unanswered(const struct front *f)
+{
+	unsigned int n = 0;
+
+	for (unsigned int id = 0; id < FRONT_TX_SIZE; id++)
+		n += f->tx_in_flight[id];
+	return n;
 }
 
 static uint16_t ip_checksum(const uint8_t *hdr, size_t len)

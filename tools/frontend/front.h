@@ -64,12 +64,21 @@ struct front {
 	uint8_t *rx_pages;
 	uint32_t rx_gref[FRONT_RX_SIZE];
 
-	/* What the backend has answered, per TX request id. */
-	bool tx_in_flight[FRONT_TX_SIZE];
-	unsigned long tx_ok, tx_error, tx_null, tx_bad_id;
+	/*
+	 * What the backend has answered, per TX request id: how many requests
+	 * with the id wait for their response (a hostile case may put two in
+	 * flight), and whether the id was ever sent since connect.  A response
+	 * for an id never sent is a bad id; one for an id with nothing left in
+	 * flight is a duplicate.
+	 */
+	uint8_t tx_in_flight[FRONT_TX_SIZE];
+	bool tx_sent[FRONT_TX_SIZE];
+	unsigned long tx_ok, tx_error, tx_null, tx_bad_id, tx_dup_id;
 	unsigned long rx_packets, rx_bytes, rx_errors;
 	RING_IDX tx_requests;	/* requests pushed, extras included */
 	RING_IDX tx_responses;	/* responses consumed, NULL ones included */
+	/* A case left the xenbus state where it wants it: do not disconnect. */
+	bool keep_state;
 	bool verbose;
 };
 
@@ -99,6 +108,7 @@ void front_put_tx(struct front *f, const netif_tx_request_t *req);
 void front_put_extra(struct front *f, const struct netif_extra_info *extra);
 void front_push_tx(struct front *f);
 int front_collect_tx(struct front *f, unsigned long want, int timeout_ms);
+unsigned int front_tx_unanswered(const struct front *f);
 uint16_t front_tx_id(struct front *f);
 
 size_t front_build_udp(struct front *f, uint8_t *buf, size_t len,

@@ -123,10 +123,11 @@ static int send_traffic(struct front *f, const struct options *o)
 			break;
 		}
 	}
-	rc = f->tx_error == 0 && f->tx_bad_id == 0 && f->tx_responses == f->tx_requests;
-	printf("send: %u packets, %lu requests, %lu responses (%lu ok, %lu error, %lu bad id)\n",
+	rc = f->tx_error == 0 && f->tx_bad_id == 0 && f->tx_dup_id == 0 &&
+	     f->tx_responses == f->tx_requests;
+	printf("send: %u packets, %lu requests, %lu responses (%lu ok, %lu error, %lu bad id, %lu duplicate)\n",
 	       sent, (unsigned long)f->tx_requests, (unsigned long)f->tx_responses,
-	       f->tx_ok, f->tx_error, f->tx_bad_id);
+	       f->tx_ok, f->tx_error, f->tx_bad_id, f->tx_dup_id);
 	return rc ? 0 : 1;
 }
 
@@ -223,7 +224,8 @@ int main(int argc, char **argv)
 		rc = front_run_case(&f, argv[optind + 1], o.seconds);
 	if (rc < 0)
 		rc = 2;
-	front_disconnect(&f);
+	if (!f.keep_state)
+		front_disconnect(&f);
 	front_close(&f);
 	return rc;
 }
