@@ -16,7 +16,7 @@ FUZZ_LONG_SECONDS ?= 600
 KERNEL_SOURCES := $(wildcard netback/*.[ch] grant/*.[ch] include/*.h)
 
 .PHONY: help all tools deps unit mutations fuzz fuzz-smoke kbuild-core module \
-	checkpatch check demo lab-check lab-mutations fuzz-lab bench clean
+	checkpatch check demo lab-check lab-races lab-mutations fuzz-lab bench clean
 
 help:
 	@echo "znetback — zero-copy Xen network backend for dom0"
@@ -33,6 +33,7 @@ help:
 	@echo "  make kbuild-core compile grant/ with Kbuild, W=1, warnings are errors"
 	@echo "  make checkpatch  checkpatch.pl --strict on the kernel sources"
 	@echo "  make lab-check   run every lab scenario on real Xen in QEMU"
+	@echo "  make lab-races   hold two race windows open in a lab-only build: dom0 must stay clean"
 	@echo "  make lab-mutations prove the lab catches deliberately broken destructors"
 	@echo "  make fuzz-lab    20 minutes of seeded random TX rings from a hostile guest"
 	@echo "  make bench       znetback vs in-tree xen-netback in the lab: bench/results/ (~27 min)"
@@ -120,6 +121,10 @@ lab-check: module tools
 # The long run of check's one-minute ring fuzz; HOSTILE_FUZZ_SEED=N replays a seed.
 fuzz-lab: module tools
 	HOSTILE_FUZZ_SECONDS=$${HOSTILE_FUZZ_SECONDS:-1200} LAB_BACKEND=znetback tools/lab/lab run hostile/fuzz
+
+# Two race windows held open in a lab-only build (part of check).
+lab-races: tools
+	tests/races-lab.sh
 
 # Not part of check: one lab boot per mutant.
 lab-mutations: tools

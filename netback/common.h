@@ -8,6 +8,7 @@
 
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/mutex.h>
@@ -353,6 +354,33 @@ struct znb_vif {
 	struct znb_stats base;
 	struct znb_qstats qbase;
 };
+
+#ifdef ZNB_LAB_RACE_WINDOWS
+/*
+ * Lab-only builds (tests/races-lab.sh): a delay, set at run time, holds a
+ * race window open so that a lab test hits the race every time instead of
+ * once in a while.  Never in a module built for use.
+ */
+extern unsigned int znb_race_rx_peek_us;
+extern unsigned int znb_race_zc_kick_us;
+extern unsigned int znb_race_connect_us;
+extern atomic_t znb_race_hits;
+
+static inline void znb_race_delay(const unsigned int *us)
+{
+	unsigned int delay = READ_ONCE(*us);
+
+	if (!delay)
+		return;
+	atomic_inc(&znb_race_hits);
+	mdelay(delay / 1000);
+	udelay(delay % 1000);
+}
+
+#define znb_race_window(name)	znb_race_delay(&znb_race_##name)
+#else
+#define znb_race_window(name)	do { } while (0)
+#endif
 
 /* main.c */
 extern unsigned int znb_max_queues;

@@ -131,6 +131,24 @@ module_param_named(unmap_gather_us, znb_unmap_gather_us, uint, 0644);
 MODULE_PARM_DESC(unmap_gather_us,
 		 "While half the TX slots are free, wait this long after a release to unmap more grants per hypercall (0 = unmap at once)");
 
+#ifdef ZNB_LAB_RACE_WINDOWS
+unsigned int znb_race_rx_peek_us;
+module_param_named(race_rx_peek_us, znb_race_rx_peek_us, uint, 0644);
+MODULE_PARM_DESC(race_rx_peek_us,
+		 "Lab-only: delay in the RX thread's wake-up test, after it read the head of the guest RX queue");
+unsigned int znb_race_zc_kick_us;
+module_param_named(race_zc_kick_us, znb_race_zc_kick_us, uint, 0644);
+MODULE_PARM_DESC(race_zc_kick_us,
+		 "Lab-only: delay between a torn-down queue's zerocopy completion and its kick of the dealloc work");
+unsigned int znb_race_connect_us;
+module_param_named(race_connect_us, znb_race_connect_us, uint, 0644);
+MODULE_PARM_DESC(race_connect_us,
+		 "Lab-only: delay between connecting a vif's queues and starting the vif");
+atomic_t znb_race_hits = ATOMIC_INIT(0);
+module_param_named(race_hits, znb_race_hits.counter, int, 0444);
+MODULE_PARM_DESC(race_hits, "Lab-only: times a race window was held open");
+#endif
+
 struct workqueue_struct *znb_wq;
 struct dentry *znb_debugfs_root;
 atomic_t znb_pages_mapped = ATOMIC_INIT(0);

@@ -36,8 +36,11 @@ static void znb_zc_complete(struct sk_buff *skb, struct ubuf_info *uarg,
 	 * before the kick below: its freeing waits for this read section.
 	 */
 	rcu_read_lock();
-	if (znb_pkt_zc_put(pkt, zerocopy_success))
+	if (znb_pkt_zc_put(pkt, zerocopy_success)) {
+		if (!READ_ONCE(q->napi_on))
+			znb_race_window(zc_kick_us);
 		znb_tx_kick_dealloc(q);
+	}
 	rcu_read_unlock();
 }
 

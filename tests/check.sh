@@ -55,6 +55,7 @@ lab_check() {
 	return $rc
 }
 run_step lab lab_check
+run_step lab-races tests/races-lab.sh
 
 # CI shows only the tail of this output: repeat what failed right above the
 # closing line, so a red run says which test broke without the logs.

@@ -15,6 +15,7 @@
 # drain), and the torn-down queue must be freed once netem lets go.
 # Part 3: on a vif nothing else sends to, znbfront reconnects after a fatal disable and sends at
 # once, goes Closed -> Connected, and connects without feature-rx-notify: each must be served.
+# Part 4: writing 0 to a timeout or a queue bound at run time is refused.
 . /lab/tests/hostile/lib.sh
 STARVE=${ISOLATION_STARVE:-25}
 HOLD_MAX_MS=3000
@@ -194,4 +195,15 @@ for c in reconnect-after-disable closed-then-connected rx-without-notify; do
     timeout 60 xl network-detach g1 1 >/dev/null 2>&1
     i=0; while [ -e /sys/class/net/$A ] && [ $i -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
     check "$c-quiet-vif-detached" [ ! -e /sys/class/net/$A ]
+done
+
+# ---- part 4: a runtime write that would break the module is refused and changes nothing
+for p in rx_stall_timeout drain_timeout rx_drain_timeout_msecs rx_queue_len rx_queue_bytes; do
+    f=/sys/module/znetback/parameters/$p
+    if [ ! -e $f ]; then fail "param-$p-zero-refused" "no parameter $p"; continue; fi
+    before=$(cat $f)
+    if echo 0 > $f 2>/dev/null; then r=accepted; else r=refused; fi
+    after=$(cat $f)
+    [ "$r" = accepted ] && echo "$before" > $f
+    check_eq "param-$p-zero-refused" "refused $before" "$r $after"
 done

@@ -46,6 +46,8 @@ static const struct {
 	bool quiet_rx;		/* no feature-rx-notify */
 } connect_options[] = {
 	{ "rx-evtchn-storm", true, false },
+	/* as Linux netfront: RX buffers posted at connect notify the RX channel only */
+	{ "reconnect-after-disable", true, false },
 	{ "rx-without-notify", false, true },
 };
 

@@ -1,0 +1,95 @@
+# Race windows held open (lab-only build, tests/races-lab.sh): the RX thread's wake-up test against the NAPI poll freeing the packet it looked at (#12 item 4), a torn-down queue's last zerocopy completion against the queue's freeing (#12 item 5), and a reconnect after a fatal disable against the first poll of its queues (#12 item 6).
+# lab-backend: znetback
+# lab-timeout: 500
+#
+# With SLUB poisoning on (slub_debug, dom0 command line) a freed skb reads as 0x6b: a wake-up
+# test that dereferences one faults. With page poisoning on (page_poison=1) a freed queue reads
+# as 0xaa: a completion that kicks its timer or work after the free faults. The reconnect runs
+# znbfront (reconnect-after-disable) on a vif nothing else sends to: any packet for the guest
+# would also poll its TX ring and hide a queue nobody polls.
+P=/sys/module/znetback/parameters
+dom0_clean_so_far() { ! dom0_dmesg_since_begin | grep -qE "$DOM0_BAD"; }
+# LAB_RACES (host environment) runs only some windows: a dom0 that one of them crashed
+# says nothing about the others
+RACES=" ${LAB_RACES:-rx-peek zc-kick connect} "
+racing() { case "$RACES" in *" $1 "*) return 0 ;; esac; info "window $1 not run (LAB_RACES)"; return 1; }
+if [ ! -w $P/race_rx_peek_us ]; then
+    fail race-build "$P/race_rx_peek_us missing: znetback.ko is not a race-window build"; exit 1
+fi
+check slab-poisoning-on grep -q 'slub_debug=[A-Z]*P' /proc/cmdline
+check page-poisoning-on grep -q 'page_poison=1' /proc/cmdline
+lab_modprobe sch_netem || { fail modprobe-netem; exit 1; }
+. /lab/tests/hostile/lib.sh
+hostile_setup || exit 1
+peer_create
+
+# ---- item 4: packets for g1 from softirq (bridged from the peer: the NAPI poll delivers and
+# frees them) and from a dom0 process (the RX thread), while the thread's wake-up test is held
+# 20 ms after it looked at the head of the queue
+if racing rx-peek; then
+    echo 20000 > $P/race_rx_peek_us
+    h0=$(cat $P/race_hits)
+    xfer_p2g g1 32 peer-to-guest-during-peek-window &
+    P2G=$!
+    xfer_d2g g1 16 0 dom0-to-guest-during-peek-window
+    wait $P2G
+    echo 0 > $P/race_rx_peek_us
+    h1=$(cat $P/race_hits)
+    info "RX wake-up test held open $((h1 - h0)) times"
+    check rx-peek-window-held [ $((h1 - h0)) -gt 0 ]
+    check dom0-clean-after-rx-peek-window dom0_clean_so_far
+fi
+
+# ---- item 5: g2's IP fragments wait 3 s in netem with g2's pages; g2's vif is detached
+# meanwhile; each completion of the torn-down queue then waits 200 ms before its kick
+if racing zc-kick; then
+    guest_run g2 "ping -c 1 -W 2 $PEER_IP" >/dev/null
+    check netem-delay tc qdisc add dev peer0 root netem delay 3000ms limit 10000
+    V2=$(guest_vif g2)
+    echo 200000 > $P/race_zc_kick_us
+    guest_bg g2 "ping -q -c 1 -s 8000 -W 8 $PEER_IP" >/dev/null
+    held=0 i=0
+    while [ $i -lt 20 ]; do
+        sleep 0.25; i=$((i + 1))
+        held=$(backend_stat "$V2" pages_mapped_now)
+        [ "${held:-0}" -gt 0 ] && break
+    done
+    check pages-held-at-detach [ "${held:-0}" -gt 0 ]
+    h0=$(cat $P/race_hits)
+    vif_detach g2 0 || true
+    # the fragments leave netem, their completions run (200 ms each), the queue is freed
+    i=0
+    while [ $i -lt 30 ]; do
+        sleep 1; i=$((i + 1))
+        [ "$(backend_global_mapped)" = 0 ] && [ "$(cat /sys/kernel/debug/znetback/queues_draining 2>/dev/null || echo 0)" = 0 ] && break
+    done
+    sleep 2
+    echo 0 > $P/race_zc_kick_us
+    h1=$(cat $P/race_hits)
+    info "completion kick held open $((h1 - h0)) times"
+    check zc-kick-window-held [ $((h1 - h0)) -gt 0 ]
+    check dom0-clean-after-zc-kick-window dom0_clean_so_far
+    check_eq nothing-mapped-after-teardown 0 "$(backend_global_mapped)"
+fi
+
+# ---- item 6: a reconnect after a fatal disable, the vif started 500 ms after its queues
+if racing connect; then
+    hot_bridge quiet0 9
+    echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6
+    lab_on_cleanup "echo 0 > /proc/sys/net/ipv6/conf/default/disable_ipv6"
+    echo 1 > /proc/sys/net/ipv6/conf/quiet0/disable_ipv6
+    if timeout 60 xl network-attach g1 devid=1 mac=$HOSTILE_MAC bridge=quiet0 >/dev/null 2>&1 &&
+       hostile_wait_backend 2; then
+        echo 500000 > $P/race_connect_us
+        h0=$(cat $P/race_hits)
+        out=$(guest_run g1 "/tmp/znbfront -H 1 -d 10.0.9.1 -t 3 case reconnect-after-disable; echo znbfront-rc=\$?" 120)
+        echo 0 > $P/race_connect_us
+        h1=$(cat $P/race_hits)
+        echo "$out" | sed "s|^|LAB-INFO [$(scen)] reconnect-after-disable: |"
+        check connect-window-held [ $((h1 - h0)) -gt 0 ]
+        check_eq served-after-reconnect 0 "$(echo "$out" | sed -n 's/^znbfront-rc=//p')"
+        timeout 60 xl network-detach g1 1 >/dev/null 2>&1
+    else
+        fail quiet-vif-attach "xl network-attach of g1's second vif failed"
+    fi
+fi
