@@ -26,7 +26,6 @@ static const char *const znb_tx_error_names[ZNB_TXE_COUNT] = {
 	[ZNB_TXE_GSO_TYPE_UNKNOWN] = "GSO extra of unknown type",
 	[ZNB_TXE_SOFT_SLOTS] = "packet uses more slots than netif.h allows",
 	[ZNB_TXE_RUNT] = "packet shorter than an Ethernet header",
-	[ZNB_TXE_EMPTY_SLOT] = "zero-length slot",
 	[ZNB_TXE_FIRST_TOO_SMALL] = "first slot holds less than an Ethernet header of its own",
 	[ZNB_TXE_EXTRA_REPEATED] = "extra info type repeated",
 	[ZNB_TXE_EXTRA_MCAST] = "multicast extra without multicast control",
@@ -162,10 +161,12 @@ enum znb_tx_verdict znb_tx_gather(struct znb_tx_back_ring *ring, RING_IDX req_pr
 		plan->consumed++;
 		flags = req.flags;
 
+		/*
+		 * A zero-length following slot is legal (netif.h, XSA-448):
+		 * it is answered OKAY and never becomes a frag.
+		 */
 		if (znb_tx_crosses_page(req.offset, req.size))
 			return znb_tx_fail(plan, ZNB_TXE_CROSSES_PAGE);
-		if (req.size == 0)
-			znb_tx_note_drop(plan, ZNB_TXE_EMPTY_SLOT);
 
 		slot = &plan->slot[plan->nr_slots++];
 		slot->gref = req.gref;

@@ -37,7 +37,6 @@ enum znb_tx_error {
 	ZNB_TXE_GSO_TYPE_UNKNOWN,	/* fatal: GSO type not TCPv4/TCPv6 */
 	ZNB_TXE_SOFT_SLOTS,		/* drop: more slots than netif.h allows */
 	ZNB_TXE_RUNT,			/* drop: packet shorter than Ethernet */
-	ZNB_TXE_EMPTY_SLOT,		/* drop: zero-length following slot */
 	ZNB_TXE_FIRST_TOO_SMALL,	/* drop: first slot's own bytes < Ethernet header */
 	ZNB_TXE_EXTRA_REPEATED,		/* drop: same extra type twice */
 	ZNB_TXE_EXTRA_MCAST,		/* drop: multicast control not negotiated */

@@ -92,8 +92,6 @@ static struct ref ref_gather(struct znb_tx_back_ring *r, RING_IDX prod,
 		flags = req.flags;
 		if (req.offset + req.size > ZNB_PAGE_SIZE)
 			FATAL(ZNB_TXE_CROSSES_PAGE);
-		if (req.size == 0)
-			DROP(ZNB_TXE_EMPTY_SLOT);
 		following += req.size;
 	}
 	if (slots > XEN_NETIF_NR_SLOTS_MIN)

@@ -331,11 +331,12 @@ bool m_front_produce(struct m_world *w)
 	p->nr = n;
 	p->nr_extras = nx;
 	p->ctx = -1;
-	p->expect_status = kind ? NETIF_RSP_ERROR : NETIF_RSP_OKAY;
+	/* kind 3, a zero-length following slot, is legal (XSA-448 text) */
+	p->expect_status = kind && kind != 3 ? NETIF_RSP_ERROR : NETIF_RSP_OKAY;
 	p->next_all = w->all;
 	w->all = p;
 	static const enum znb_tx_error kind_err[] = {
-		ZNB_TXE_NONE, ZNB_TXE_SOFT_SLOTS, ZNB_TXE_RUNT, ZNB_TXE_EMPTY_SLOT,
+		ZNB_TXE_NONE, ZNB_TXE_SOFT_SLOTS, ZNB_TXE_RUNT, ZNB_TXE_NONE,
 		ZNB_TXE_FIRST_TOO_SMALL, ZNB_TXE_EXTRA_REPEATED, ZNB_TXE_EXTRA_MCAST,
 	};
 	p->expect_err = kind_err[kind];
@@ -1067,7 +1068,9 @@ bool m_back_gather(struct m_world *w)
 		if (i == fail_slot) {
 			znb_slot_copied(&w->q, slot_idx[i], false);
 			w->ms.map_fail_injected++;
-		} else if (copy_all || (i == 0 && pct(w, w->p_copy_head))) {
+		} else if (copy_all || (i == 0 && pct(w, w->p_copy_head)) ||
+			   !p->size[i]) {
+			/* copied, or empty: netback maps no zero-size frag */
 			/* grant copy: reads the guest page once, now */
 			if (!w->gent[p->gref[i]].granted)
 				MFAIL("grant copy of gref %u that is not granted", p->gref[i]);
