@@ -102,6 +102,12 @@ static bool znb_rx_try_poll(struct znb_queue *q)
 	}
 	more = znb_rx_poll(q);
 	spin_unlock(&q->rx_lock);
+	/*
+	 * Only the thread looks again after a poll changed its state (the
+	 * guest's buffers now fit after a drop, say): hand it over.
+	 */
+	if (!more && znb_rx_has_work(q))
+		znb_rx_kick(q);
 	return more;
 }
 

@@ -63,39 +63,42 @@ static const struct kernel_param_ops znb_param_range_ops = {
 
 unsigned int znb_rx_queue_len = 512;
 static struct znb_uint_param znb_rx_queue_len_p = {
-	&znb_rx_queue_len, 1, 65536
+	&znb_rx_queue_len, 1, 4096
 };
 module_param_cb(rx_queue_len, &znb_param_range_ops, &znb_rx_queue_len_p, 0644);
 MODULE_PARM_DESC(rx_queue_len,
-		 "Packets queued per queue for a guest before the stack is told to wait (1..65536)");
+		 "Packets queued per queue for a guest before the stack is told to wait (1..4096)");
 
-/* At least one packet of the largest size fits. */
+/*
+ * At least one packet of the largest size fits; at most what the RX poll
+ * may copy out of other guests' pages at once with interrupts off.
+ */
 unsigned int znb_rx_queue_bytes = 512 * 1024;
 static struct znb_uint_param znb_rx_queue_bytes_p = {
-	&znb_rx_queue_bytes, 65536, 64 << 20
+	&znb_rx_queue_bytes, 65536, 4 << 20
 };
 module_param_cb(rx_queue_bytes, &znb_param_range_ops, &znb_rx_queue_bytes_p,
 		0644);
 MODULE_PARM_DESC(rx_queue_bytes,
-		 "Bytes queued per queue for a guest before the stack is told to wait, and packets dropped (65536..67108864)");
+		 "Bytes queued per queue for a guest before the stack is told to wait, and packets dropped (65536..4194304)");
 
 unsigned int znb_rx_drain_timeout_ms = 10000;
 static struct znb_uint_param znb_rx_drain_timeout_p = {
-	&znb_rx_drain_timeout_ms, 100, 600000
+	&znb_rx_drain_timeout_ms, 1000, 600000
 };
 module_param_cb(rx_drain_timeout_msecs, &znb_param_range_ops,
 		&znb_rx_drain_timeout_p, 0644);
 MODULE_PARM_DESC(rx_drain_timeout_msecs,
-		 "Milliseconds a packet waits for guest RX buffers before it and the packets behind it are dropped (100..600000)");
+		 "Milliseconds a packet waits for guest RX buffers before it and the packets behind it are dropped (1000..600000)");
 
 unsigned int znb_rx_stall_timeout_ms = 60000;
 static struct znb_uint_param znb_rx_stall_timeout_p = {
-	&znb_rx_stall_timeout_ms, 100, 3600000
+	&znb_rx_stall_timeout_ms, 1000, 3600000
 };
 module_param_cb(rx_stall_timeout, &znb_param_range_ops,
 		&znb_rx_stall_timeout_p, 0644);
 MODULE_PARM_DESC(rx_stall_timeout,
-		 "Milliseconds without guest RX buffers before carrier goes off (100..3600000)");
+		 "Milliseconds without guest RX buffers before carrier goes off (1000..3600000)");
 
 unsigned int znb_drain_timeout_ms = 120000;
 static struct znb_uint_param znb_drain_timeout_p = {

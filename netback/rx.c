@@ -110,23 +110,37 @@ static void znb_rx_head_changed(struct znb_queue *q)
 {
 	struct sk_buff *head = skb_peek(&q->rx_queue);
 
-	WRITE_ONCE(q->rx_slots_needed, head ? znb_rx_slots(head) : 0);
 	if (head)
 		WRITE_ONCE(q->rx_head_expires, ZNB_RX_CB(head)->expires);
+	/* The expiry first: the RX poll reading these needs reads its expiry. */
+	smp_store_release(&q->rx_slots_needed, head ? znb_rx_slots(head) : 0);
 }
 
-static void znb_rx_enqueue(struct znb_queue *q, struct sk_buff *skb)
+/*
+ * Queues @skb unless packets for the guest are being dropped; false if not
+ * queued.  The RX poll sets rx_dropping and rx_copying before it purges or
+ * walks the list under the same lock: checked here, under that lock, a
+ * packet either sees them or is purged (or copied) by that walk.
+ */
+static bool znb_rx_enqueue(struct znb_queue *q, struct sk_buff *skb)
 {
 	unsigned long flags;
 
 	ZNB_RX_CB(skb)->expires = jiffies +
 		msecs_to_jiffies(READ_ONCE(znb_rx_drain_timeout_ms));
 	spin_lock_irqsave(&q->rx_queue.lock, flags);
+	/* The guest keeps us waiting: do not let it hold another's pages. */
+	if (READ_ONCE(q->rx_dropping) ||
+	    (READ_ONCE(q->rx_copying) && skb_orphan_frags_rx(skb, GFP_ATOMIC))) {
+		spin_unlock_irqrestore(&q->rx_queue.lock, flags);
+		return false;
+	}
 	__skb_queue_tail(&q->rx_queue, skb);
 	WRITE_ONCE(q->rx_queue_bytes, q->rx_queue_bytes + skb->len);
 	if (skb_queue_len(&q->rx_queue) == 1)
 		znb_rx_head_changed(q);
 	spin_unlock_irqrestore(&q->rx_queue.lock, flags);
+	return true;
 }
 
 static struct sk_buff *znb_rx_dequeue(struct znb_queue *q)
@@ -164,14 +178,8 @@ netdev_tx_t znb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (unlikely(!READ_ONCE(q->live) || atomic_read(&vif->disabled) ||
 		     READ_ONCE(q->rx_dropping) || znb_rx_queue_full(q)))
 		goto drop;
-	if (znb_rx_prepare(vif, skb))
+	if (znb_rx_prepare(vif, skb) || !znb_rx_enqueue(q, skb))
 		goto drop;
-
-	/* The guest keeps us waiting: do not let it hold another's pages. */
-	if (READ_ONCE(q->rx_copying) && skb_orphan_frags_rx(skb, GFP_ATOMIC))
-		goto drop;
-
-	znb_rx_enqueue(q, skb);
 	/*
 	 * A full list stops the stack's queue rather than dropping what
 	 * follows: a sender faster than the guest then waits in the qdisc and
@@ -447,12 +455,17 @@ static void znb_rx_arm_deadline(struct znb_queue *q)
 	if (!q->rx_stalled)
 		znb_rx_earliest(&next, q->rx_wait_start +
 				msecs_to_jiffies(READ_ONCE(znb_rx_stall_timeout_ms)));
-	if (!q->rx_copying)
+	/* A queue dropping its packets holds nobody's pages. */
+	if (!q->rx_copying && !q->rx_dropping)
 		znb_rx_earliest(&next, znb_rx_hold_end(q));
-	if (q->rx_slots_needed)
+	/* Pairs with znb_rx_head_changed(): then the expiry is this head's. */
+	if (smp_load_acquire(&q->rx_slots_needed))
 		znb_rx_earliest(&next, q->rx_head_expires);
 	if (q->vif->rx_poll)
 		znb_rx_earliest(&next, jiffies + msecs_to_jiffies(ZNB_RX_POLL_MS));
+	/* A deadline already passed would keep the RX thread spinning. */
+	if (time_before_eq(next, jiffies))
+		next = jiffies + 1;
 	WRITE_ONCE(q->rx_deadline, next);
 	mod_timer(&q->rx_deadline_timer, next);
 }
@@ -631,7 +644,9 @@ bool znb_rx_poll(struct znb_queue *q)
 		znb_rx_resume(q);
 	}
 
-	while (done < ZNB_RX_BATCH && (needed = q->rx_slots_needed)) {
+	while (done < ZNB_RX_BATCH &&
+	       /* Pairs with znb_rx_head_changed(), as below. */
+	       (needed = smp_load_acquire(&q->rx_slots_needed))) {
 		if (!znb_rx_slots_available(q, needed)) {
 			if (!q->rx_waiting) {
 				q->rx_wait_start = jiffies;
@@ -640,7 +655,8 @@ bool znb_rx_poll(struct znb_queue *q)
 			if (!q->rx_copying &&
 			    time_after_eq(jiffies, znb_rx_hold_end(q)))
 				znb_rx_release_foreign(q);
-			if (q->rx_slots_needed &&
+			/* Pairs with znb_rx_head_changed(). */
+			if (smp_load_acquire(&q->rx_slots_needed) &&
 			    time_after_eq(jiffies, q->rx_head_expires)) {
 				znb_rx_start_dropping(q);
 				/* Any new buffer ends the dropping. */

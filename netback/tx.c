@@ -257,6 +257,12 @@ static bool znb_tx_finish_skb(struct znb_queue *q, struct sk_buff *skb,
 				netdev_warn(dev, "dropped a guest packet: GSO packet without payload\n");
 			return false;
 		}
+		/*
+		 * TCP options beyond the gathered head (long IPv6 extension
+		 * headers) must not stay in a page the guest can rewrite.
+		 */
+		if (!pskb_may_pull(skb, hdr))
+			return false;
 		skb_shinfo(skb)->gso_segs =
 			DIV_ROUND_UP(skb->len - hdr, skb_shinfo(skb)->gso_size);
 	}
