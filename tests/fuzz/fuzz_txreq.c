@@ -152,8 +152,9 @@ static void check_plan(enum znb_tx_verdict v, const struct znb_tx_plan *p,
 	for (i = 0; i < p->nr_slots; i++) {
 		if (p->slot[i].offset + p->slot[i].size > ZNB_PAGE_SIZE)
 			BUG("OK plan slot %u crosses the page", i);
-		if (i && !p->slot[i].size)
-			BUG("OK plan with an empty following slot %u", i);
+		/* Empty following slots are legal; the first carries the header. */
+		if (!i && p->slot[0].size < ZNB_TX_MIN_PACKET)
+			BUG("OK plan whose first slot holds %u bytes", p->slot[0].size);
 		sum += p->slot[i].size;
 	}
 	if (sum != p->pkt_len)
