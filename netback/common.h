@@ -8,7 +8,6 @@
 
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
-#include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/mutex.h>
@@ -356,6 +355,8 @@ struct znb_vif {
 };
 
 #ifdef ZNB_LAB_RACE_WINDOWS
+#include <linux/delay.h>
+
 /*
  * Lab-only builds (tests/races-lab.sh): a delay, set at run time, holds a
  * race window open so that a lab test hits the race every time instead of

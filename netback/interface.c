@@ -17,7 +17,6 @@
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
 #include <linux/vmalloc.h>
-#include <linux/delay.h>
 #include <xen/events.h>
 #include <xen/page.h>
 
