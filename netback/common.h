@@ -378,9 +378,14 @@ static inline void znb_race_delay(const unsigned int *us)
 	udelay(delay % 1000);
 }
 
-#define znb_race_window(name)	znb_race_delay(&znb_race_##name)
+/* Holds window @name open if @when; neither is evaluated in other builds. */
+#define znb_race_window(name, when)				\
+	do {							\
+		if (when)					\
+			znb_race_delay(&znb_race_##name);	\
+	} while (0)
 #else
-#define znb_race_window(name)	do { } while (0)
+#define znb_race_window(name, when)	do { } while (0)
 #endif
 
 /* main.c */

@@ -603,8 +603,7 @@ bool znb_rx_has_work(struct znb_queue *q)
 	if (READ_ONCE(q->rx_waiting) &&
 	    time_after_eq(jiffies, READ_ONCE(q->rx_deadline)))
 		return true;
-	if (READ_ONCE(q->rx_slots_needed))
-		znb_race_window(rx_peek_us);
+	znb_race_window(rx_peek_us, READ_ONCE(q->rx_slots_needed));
 	return znb_rx_ready(q);
 }
 

@@ -37,8 +37,7 @@ static void znb_zc_complete(struct sk_buff *skb, struct ubuf_info *uarg,
 	 */
 	rcu_read_lock();
 	if (znb_pkt_zc_put(pkt, zerocopy_success)) {
-		if (!READ_ONCE(q->napi_on))
-			znb_race_window(zc_kick_us);
+		znb_race_window(zc_kick_us, !READ_ONCE(q->napi_on));
 		znb_tx_kick_dealloc(q);
 	}
 	rcu_read_unlock();

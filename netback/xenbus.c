@@ -215,7 +215,7 @@ static int znb_connect(struct znb_backend *be)
 		}
 	}
 
-	znb_race_window(connect_us);
+	znb_race_window(connect_us, true);
 	rtnl_lock();
 	znb_vif_start(vif, queues, nr);
 	rtnl_unlock();
