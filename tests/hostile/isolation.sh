@@ -37,8 +37,7 @@ A_IP=10.0.0.99
 # hostile_vif_run NAME ARGS: attach g1's second vif, start znbfront ARGS on it in the background
 # and wait until it is connected
 hostile_vif_run() {
-    if ! timeout 60 xl network-attach g1 devid=1 mac=$HOSTILE_MAC bridge=xenbr0 >/dev/null 2>&1 ||
-       ! hostile_wait_backend 2; then
+    if ! hostile_attach; then
         fail "$1-attach" "xl network-attach of g1's second vif failed"; return 1
     fi
     guest_bg g1 "/tmp/znbfront -H 1 $2; echo znbfront-rc=\$?" >/dev/null
@@ -55,9 +54,7 @@ hostile_vif_wait() {
 # hostile_vif_done NAME: hostile_vif_wait, then detach the vif
 hostile_vif_done() {
     hostile_vif_wait "$1"
-    timeout 60 xl network-detach g1 1 >/dev/null 2>&1
-    _i=0; while [ -e /sys/class/net/$A ] && [ $_i -lt 150 ]; do sleep 0.2; _i=$((_i + 1)); done
-    check "$1-vif-detached" [ ! -e /sys/class/net/$A ]
+    check "$1-vif-detached" hostile_detach
 }
 # irqs VIF: interrupts taken so far on VIF's event channels, all CPUs
 irqs() {
@@ -179,22 +176,16 @@ dmesg | grep -E "$B|queue freed" | tail -4 | sed "s|^|LAB-INFO [$(scen)] dmesg: 
 # ---- part 3: protocol paths a frontend can take, on a vif that nothing else sends to (its own
 # bridge, IPv6 off): any packet for the guest would also make the backend look at its TX ring
 # and hide a queue that is no longer polled
-hot_bridge quiet0 9
-echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6
-lab_on_cleanup "echo 0 > /proc/sys/net/ipv6/conf/default/disable_ipv6"
-echo 1 > /proc/sys/net/ipv6/conf/quiet0/disable_ipv6
+quiet_bridge quiet0 9
 sleep 2
 for c in reconnect-after-disable closed-then-connected rx-without-notify; do
-    if ! timeout 60 xl network-attach g1 devid=1 mac=$HOSTILE_MAC bridge=quiet0 >/dev/null 2>&1 ||
-       ! hostile_wait_backend 2; then
+    if ! hostile_attach quiet0; then
         fail "$c-quiet-attach" "xl network-attach of g1's second vif failed"; continue
     fi
     out=$(guest_run g1 "/tmp/znbfront -H 1 -d 10.0.9.1 -t 3 case $c; echo znbfront-rc=\$?" 120)
     echo "$out" | sed "s|^|LAB-INFO [$(scen)] $c: |"
     check_eq "$c-quiet-vif" 0 "$(echo "$out" | sed -n 's/^znbfront-rc=//p')"
-    timeout 60 xl network-detach g1 1 >/dev/null 2>&1
-    i=0; while [ -e /sys/class/net/$A ] && [ $i -lt 150 ]; do sleep 0.2; i=$((i + 1)); done
-    check "$c-quiet-vif-detached" [ ! -e /sys/class/net/$A ]
+    check "$c-quiet-vif-detached" hostile_detach
 done
 
 # ---- part 4: a runtime write that would break the module is refused and changes nothing

@@ -65,13 +65,35 @@ hostile_headers_judge() { # CASE VIF ZNBFRONT-OUTPUT
     fi
 }
 
+# hostile_attach [BRIDGE]: xl network-attach g1's second (hostile) vif on BRIDGE (default
+# xenbr0); true once its backend waits in InitWait for znbfront
+hostile_attach() {
+    timeout 60 xl network-attach g1 devid=1 mac=$HOSTILE_MAC bridge="${1:-xenbr0}" >/dev/null 2>&1 &&
+        hostile_wait_backend 2
+}
+# hostile_detach: xl network-detach of that vif; true once its netdev is gone
+hostile_detach() {
+    _hv=$(guest_vif g1 1)
+    timeout 60 xl network-detach g1 1 >/dev/null 2>&1
+    _i=0; while [ -e /sys/class/net/$_hv ] && [ $_i -lt 150 ]; do sleep 0.2; _i=$((_i + 1)); done
+    [ ! -e /sys/class/net/$_hv ]
+}
+# quiet_bridge NAME SUBNET: a bridge nothing else sends on. IPv6 is off on it and on every
+# netdev created after it (the vifs): no neighbour discovery reaches a vif there, and a
+# packet for the guest would also make the backend poll its TX ring and hide a stall.
+quiet_bridge() {
+    hot_bridge "$1" "$2"
+    echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6
+    lab_on_cleanup "echo 0 > /proc/sys/net/ipv6/conf/default/disable_ipv6"
+    echo 1 > "/proc/sys/net/ipv6/conf/$1/disable_ipv6"
+}
+
 # hostile_case NAME EXPECT [ZNBFRONT-ARGS]: attach the hostile vif, run znbfront (default:
 # `case NAME`) in g1 against it while g2 moves verified traffic, then judge dom0.
 hostile_case() {
     _c=$1 _expect=$2 _ok=1 _why="" _args=${3:-"-t $HOSTILE_SECONDS case $1"}
     _v=$(guest_vif g1 1)
-    if ! timeout 60 xl network-attach g1 devid=1 mac=$HOSTILE_MAC bridge=xenbr0 >/dev/null 2>&1 ||
-       ! hostile_wait_backend 2; then
+    if ! hostile_attach; then
         fail "case-$_c" "xl network-attach of the hostile vif failed"; return 1
     fi
     # A marker, not a line count: once the log buffer is full, counting lines finds nothing new.

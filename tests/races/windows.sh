@@ -74,12 +74,8 @@ fi
 
 # ---- item 6: a reconnect after a fatal disable, the vif started 500 ms after its queues
 if racing connect; then
-    hot_bridge quiet0 9
-    echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6
-    lab_on_cleanup "echo 0 > /proc/sys/net/ipv6/conf/default/disable_ipv6"
-    echo 1 > /proc/sys/net/ipv6/conf/quiet0/disable_ipv6
-    if timeout 60 xl network-attach g1 devid=1 mac=$HOSTILE_MAC bridge=quiet0 >/dev/null 2>&1 &&
-       hostile_wait_backend 2; then
+    quiet_bridge quiet0 9
+    if hostile_attach quiet0; then
         echo 500000 > $P/race_connect_us
         h0=$(cat $P/race_hits)
         out=$(guest_run g1 "/tmp/znbfront -H 1 -d 10.0.9.1 -t 3 case reconnect-after-disable; echo znbfront-rc=\$?" 120)
@@ -88,7 +84,7 @@ if racing connect; then
         echo "$out" | sed "s|^|LAB-INFO [$(scen)] reconnect-after-disable: |"
         check connect-window-held [ $((h1 - h0)) -gt 0 ]
         check_eq served-after-reconnect 0 "$(echo "$out" | sed -n 's/^znbfront-rc=//p')"
-        timeout 60 xl network-detach g1 1 >/dev/null 2>&1
+        hostile_detach   # lab_teardown asserts every vif is gone
     else
         fail quiet-vif-attach "xl network-attach of g1's second vif failed"
     fi
