@@ -365,7 +365,9 @@ struct znb_vif {
 extern unsigned int znb_race_rx_peek_us;
 extern unsigned int znb_race_zc_kick_us;
 extern unsigned int znb_race_connect_us;
+extern unsigned int znb_race_bind_us;
 extern atomic_t znb_race_hits;
+extern atomic_t znb_race_early_events;
 
 static inline void znb_race_delay(const unsigned int *us)
 {
@@ -384,8 +386,12 @@ static inline void znb_race_delay(const unsigned int *us)
 		if (when)					\
 			znb_race_delay(&znb_race_##name);	\
 	} while (0)
+
+/* Counts, for a lab test's precondition, that a window saw its event. */
+#define znb_race_seen(counter)	atomic_inc(&znb_race_##counter)
 #else
 #define znb_race_window(name, when)	do { } while (0)
+#define znb_race_seen(counter)		do { } while (0)
 #endif
 
 /* main.c */

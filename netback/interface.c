@@ -144,8 +144,12 @@ static int znb_poll(struct napi_struct *napi, int budget)
  */
 static bool znb_rx_thread_wake(struct znb_queue *q)
 {
-	return kthread_should_stop() || znb_rx_has_work(q) ||
-	       (atomic_long_read(&q->eoi_pending) & BIT(ZNB_EOI_RX));
+	if (kthread_should_stop())
+		return true;
+	/* Until live, an early event waits for the kick that makes it so. */
+	return READ_ONCE(q->live) &&
+	       (znb_rx_has_work(q) ||
+		(atomic_long_read(&q->eoi_pending) & BIT(ZNB_EOI_RX)));
 }
 
 static int znb_rx_thread(void *data)
@@ -177,11 +181,29 @@ static int znb_rx_thread(void *data)
  */
 static void znb_irq_work(struct znb_queue *q, int irq, unsigned long paths)
 {
+	bool live;
+
 	if (!paths || atomic_read(&q->vif->disabled)) {
 		xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS);
 		return;
 	}
 	atomic_long_or(paths, &q->eoi_pending);
+	/*
+	 * A frontend may transmit as soon as its channel is bound, before the
+	 * queue is live.  Polled now, the answers would go out without the
+	 * notification znb_queue_notify() holds back until live, and a guest
+	 * that is woken only by that one notification would never look at
+	 * its TX ring again.  The poll that znb_vif_connect_queue() schedules
+	 * after making the queue live takes this work and pays the EOI owed:
+	 * under the lock either it sees the bit set above, or we see live.
+	 */
+	spin_lock(&q->irq_lock);
+	live = q->live;
+	spin_unlock(&q->irq_lock);
+	if (!live) {
+		znb_race_seen(early_events);
+		return;
+	}
 	if (paths & BIT(ZNB_EOI_TX))
 		napi_schedule(&q->napi);
 	if (paths & BIT(ZNB_EOI_RX))
@@ -312,7 +334,7 @@ int znb_vif_connect_queue(struct znb_vif *vif, struct znb_queue *q,
 		       XEN_PAGE_SIZE);
 	znb_txq_set_ring(&q->txq, &q->tx);
 
-	/* NAPI and the RX thread first: an early event must find them. */
+	/* NAPI and the RX thread first: going live schedules them. */
 	napi_enable(&q->napi);
 	q->napi_on = true;
 	q->rx_task = kthread_run(znb_rx_thread, q, "%s-q%u-rx",
@@ -346,6 +368,7 @@ int znb_vif_connect_queue(struct znb_vif *vif, struct znb_queue *q,
 		q->rx_irq = err;
 	}
 
+	znb_race_window(bind_us, true);
 	spin_lock_irqsave(&q->irq_lock, flags);
 	q->live = true;
 	spin_unlock_irqrestore(&q->irq_lock, flags);

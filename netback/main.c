@@ -147,6 +147,14 @@ unsigned int znb_race_connect_us;
 module_param_named(race_connect_us, znb_race_connect_us, uint, 0644);
 MODULE_PARM_DESC(race_connect_us,
 		 "Lab-only: delay between connecting a vif's queues and starting the vif");
+unsigned int znb_race_bind_us;
+module_param_named(race_bind_us, znb_race_bind_us, uint, 0644);
+MODULE_PARM_DESC(race_bind_us,
+		 "Lab-only: delay between binding a queue's event channels and making the queue live");
+atomic_t znb_race_early_events = ATOMIC_INIT(0);
+module_param_named(race_early_events, znb_race_early_events.counter, int, 0444);
+MODULE_PARM_DESC(race_early_events,
+		 "Lab-only: guest events with work that arrived before their queue was live");
 atomic_t znb_race_hits = ATOMIC_INIT(0);
 module_param_named(race_hits, znb_race_hits.counter, int, 0444);
 MODULE_PARM_DESC(race_hits, "Lab-only: times a race window was held open");

@@ -1,4 +1,4 @@
-# Race windows held open (lab-only build, tests/races-lab.sh): the RX thread's wake-up test against the NAPI poll freeing the packet it looked at (#12 item 4), a torn-down queue's last zerocopy completion against the queue's freeing (#12 item 5), and a reconnect after a fatal disable against the first poll of its queues (#12 item 6).
+# Race windows held open (lab-only build, tests/races-lab.sh): the RX thread's wake-up test against the NAPI poll freeing the packet it looked at (#12 item 4), a torn-down queue's last zerocopy completion against the queue's freeing (#12 item 5), a guest transmitting before its queue is live against the one notification it waits for, and a reconnect after a fatal disable against the first poll of its queues (#12 item 6).
 # lab-backend: znetback
 # lab-timeout: 500
 #
@@ -11,7 +11,7 @@ P=/sys/module/znetback/parameters
 dom0_clean_so_far() { ! dom0_dmesg_since_begin | grep -qE "$DOM0_BAD"; }
 # LAB_RACES (host environment) runs only some windows: a dom0 that one of them crashed
 # says nothing about the others
-RACES=" ${LAB_RACES:-rx-peek zc-kick connect} "
+RACES=" ${LAB_RACES:-rx-peek zc-kick bind connect} "
 racing() { case "$RACES" in *" $1 "*) return 0 ;; esac; info "window $1 not run (LAB_RACES)"; return 1; }
 if [ ! -w $P/race_rx_peek_us ]; then
     fail race-build "$P/race_rx_peek_us missing: znetback.ko is not a race-window build"; exit 1
@@ -38,6 +38,34 @@ if racing rx-peek; then
     info "RX wake-up test held open $((h1 - h0)) times"
     check rx-peek-window-held [ $((h1 - h0)) -gt 0 ]
     check dom0-clean-after-rx-peek-window dom0_clean_so_far
+fi
+
+# ---- a guest that transmits while its new queue is bound but not yet live. Linux netfront
+# reclaims its TX slots only when the backend notifies it (xennet_tx_interrupt); answers sent
+# without that first notification leave it waiting forever once its ring fills (~240 slots).
+# g2 (g1's netfront leaves new vifs to znbfront) pings dom0 through a hot-plugged vif from the
+# moment it has an address; the vif's queue stays bound but not live for 1.5 s; then 4 MiB
+# from g2 must cross it within 60 s.
+if racing bind; then
+    hot_bridge xenbr1 1
+    guest_bg g2 "i=0; while [ \$i -lt 300 ]; do ping -c 1 -W 1 10.0.1.1 >/dev/null 2>&1; sleep 0.1; i=\$((i + 1)); done" >/dev/null
+    echo 1500000 > $P/race_bind_us
+    h0=$(cat $P/race_hits) e0=$(cat $P/race_early_events)
+    if vif_attach g2 1 xenbr1 bind-window-attach; then
+        echo 0 > $P/race_bind_us
+        h1=$(cat $P/race_hits) e1=$(cat $P/race_early_events)
+        info "bind window held open $((h1 - h0)) times, $((e1 - e0)) guest events arrived in it"
+        check bind-window-held [ $((h1 - h0)) -gt 0 ]
+        check guest-sent-before-live [ $((e1 - e0)) -gt 0 ]
+        sum=$(blob_guest g2 bindwin 4)
+        check_eq guest-to-dom0-after-early-tx "$sum" "$(timeout 60 wget -q -O - "http://$(guest_ip g2 1)/bindwin" | md5sum | cut -d' ' -f1)"
+        guest_run g2 "rm -f /www/bindwin" >/dev/null
+        V=$(guest_vif g2 "$DEVID")
+        cat /sys/kernel/debug/znetback/"$V"/queues 2>/dev/null | sed -n 2p | sed "s|^|LAB-INFO [$(scen)] $V|"
+        vif_detach g2 "$DEVID" >/dev/null || fail bind-window-detach "xl network-detach failed"
+    fi
+    echo 0 > $P/race_bind_us
+    check dom0-clean-after-bind-window dom0_clean_so_far
 fi
 
 # ---- item 5: g2's IP fragments wait 3 s in netem with g2's pages; g2's vif is detached
