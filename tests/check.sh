@@ -56,6 +56,7 @@ lab_check() {
 }
 run_step lab lab_check
 run_step lab-races tests/races-lab.sh
+run_step cost-smoke tests/cost-smoke.sh
 
 # CI shows only the tail of this output: repeat what failed right above the
 # closing line, so a red run says which test broke without the logs.

@@ -80,11 +80,12 @@ backend_load() { # znetback|xen-netback; unloads the other one (only possible wi
 # ---------------------------------------------------------------- guests
 # guest_start NAME [K] [key=value ...]: create PV guest NAME as guest number K (default: next
 # free). Options: vcpus=N memory=MiB vifs=N (extra vifs at boot on xenbr0: 00:16:3e:00:j:k+1)
+# cpus=LIST (the physical CPUs its vCPUs may run on; default: any)
 guest_start() {
     _g=$1; shift
-    _k=""; _vcpus=1; _mem=256; _vifs=1
+    _k=""; _vcpus=1; _mem=256; _vifs=1; _cpus=""
     case "${1:-}" in [0-9]*) _k=$1; shift ;; esac
-    for _o in "$@"; do case "$_o" in vcpus=*) _vcpus=${_o#*=} ;; memory=*) _mem=${_o#*=} ;; vifs=*) _vifs=${_o#*=} ;; esac; done
+    for _o in "$@"; do case "$_o" in vcpus=*) _vcpus=${_o#*=} ;; memory=*) _mem=${_o#*=} ;; vifs=*) _vifs=${_o#*=} ;; cpus=*) _cpus=${_o#*=} ;; esac; done
     if [ -z "$_k" ]; then _k=$(( $(cat $LAB_CUR/guests 2>/dev/null | wc -l) + 1 )); fi
     _h=$(printf '%02x' $((_k + 1)))
     _vl="'mac=00:16:3e:00:00:$_h,bridge=xenbr0'"
@@ -97,6 +98,7 @@ ramdisk = "/guest/guest-initrd.gz"
 extra = "console=hvc0 loglevel=7 lab.name=$_g"
 memory = $_mem
 vcpus = $_vcpus
+${_cpus:+cpus = \"$_cpus\"}
 vif = [ $_vl ]
 on_crash = "preserve"
 EOF

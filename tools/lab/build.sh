@@ -236,9 +236,9 @@ lab_overlay() {
     if compgen -G "$LAB_REPO/bench/*.sh" >/dev/null; then
         mkdir -p "$O/lab/tests/bench"; cp "$LAB_REPO"/bench/*.sh "$O/lab/tests/bench/"
     fi
-    # znbstat (counters) and znbfront (test frontend), built static by make tools
+    # znbstat (counters), znbfront (test frontend), znbmark (cost marker): static, make tools
     mkdir -p "$O/usr/local/bin"
-    for t in znbstat znbfront; do
+    for t in znbstat znbfront znbmark; do
         [ -x "$LAB_REPO/build/tools/$t" ] && cp "$LAB_REPO/build/tools/$t" "$O/usr/local/bin/"
     done
     if [ "$LAB_BACKEND" = znetback ]; then

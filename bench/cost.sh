@@ -1,0 +1,150 @@
+# Cost benchmark: the instructions dom0+Xen and the guests execute per GB (and per packet) carried, in-tree xen-netback vs znetback, every row run BENCH_COST_RUNS times per backend in one boot; LAB-COST lines for bench/cost-report. Counted by the znb-cost QEMU plugin (bench/cost-run sets LAB_COST_OUT), each row between two znbmark snapshots.
+# lab-backend: znetback
+# lab-timeout: 2400
+#
+# dom0 runs on physical CPU 0 and the guests on CPU 1 (bench/cost-run boots Xen with
+# dom0_max_vcpus=1 dom0_vcpus_pin; guests get cpus="1"), so the plugin's cpu0 counts are what
+# dom0 and Xen executed for it, cpu1 what the guests and Xen executed for them.
+# Settings (BENCH_COST_* from the host's environment, via /lab/config):
+C_MIB=${BENCH_COST_MIB:-64}               # TCP rows: MiB per run
+C_UDP_MIB=${BENCH_COST_UDP_MIB:-4}        # 64 B UDP rows: MiB of payload per run
+C_RUNS=${BENCH_COST_RUNS:-2}              # runs per row and backend: the A/A spread
+C_ROWS=${BENCH_COST_ROWS:-"g2d-tcp d2g-tcp g2g-tcp g2d-udp-64"}
+# BACKEND:VARIANT; znetback variants: auto, map, copy (tx_policy 0, 1, 2), each optionally
+# +PARAM=VALUE... (module parameters, e.g. auto+tx_copy_below=0). Variants of one backend share
+# its guests: each starts from the module's defaults.
+C_VARIANTS=${BENCH_COST_VARIANTS:-"xen-netback:- znetback:auto znetback:map"}
+C_COUNTERS="map_ops unmap_ops unmap_batches policy_mapped policy_copied tx_zerocopy_sent copy_outs"
+
+ZPARAM=/sys/module/znetback/parameters
+
+# cost_mark LABEL: the plugin's next snapshot belongs to LABEL (bench/cost-report pairs the
+# Nth LAB-COST-MARK line with the Nth snapshot)
+cost_mark() {
+    echo "LAB-COST-MARK $*"
+    znbmark
+}
+
+vif_stat() { cat /sys/class/net/"$1"/statistics/"$2"; }   # VIF NAME
+counters() { for v in "$@"; do ethtool -S "$v" 2>/dev/null; done | awk -F: 'NF == 2 {gsub(/[ \t]/, ""); print $1, $2}'; }
+counter_deltas() { # BEFORE AFTER -> "name=delta ..." for the C_COUNTERS the backend has
+    awk -v want="$C_COUNTERS" 'NR == FNR {a[$1] = $2; next} {b[$1] = $2}
+        END {n = split(want, w, " "); for (i = 1; i <= n; i++) if (w[i] in b) printf "%s=%d ", w[i], b[w[i]] - a[w[i]]}' "$1" "$2"
+}
+
+# pause every guest but these (an idle guest's timers would count in cpu1 of the row)
+only() {
+    local g
+    for g in g1 g2; do
+        case " $* ":$(xl list "$g" | awk 'NR == 2 {print $5}') in
+            *" $g "*:??p*) xl unpause "$g" ;;
+            *" $g "*:*) ;;
+            *:??p*) ;;
+            *) xl pause "$g" ;;
+        esac
+    done
+}
+
+guests_up() {
+    local g
+    for g in g1 g2; do guest_start $g cpus=1 memory=192 || return 1; done
+    for g in g1 g2; do
+        guest_wait $g || return 1
+        # a paused guest's soft-lockup and RCU-stall detectors see the pause as a stall
+        guest_run $g "echo 0 > /proc/sys/kernel/watchdog; echo 1 > /sys/module/rcupdate/parameters/rcu_cpu_stall_suppress" >/dev/null
+    done
+    guest_bg g2 "iperf3 -s -p 5201"
+    # the measurement's own precondition: dom0 alone on CPU 0, the guests alone on CPU 1
+    check_eq dom0-pinned-to-cpu0 0 "$(xl vcpu-list Domain-0 | awk 'NR > 1 {print $4}' | sort -u | tr '\n' ' ' | tr -d ' ')"
+    check_eq guests-pinned-to-cpu1 "1 1" "$(xl vcpu-list | awk '$1 ~ /^g[12]$/ {print $7}' | tr '\n' ' ' | sed 's/ $//')"
+}
+
+guests_down() {
+    local g
+    for g in g1 g2; do
+        xl domid $g >/dev/null 2>&1 || continue
+        xl unpause $g 2>/dev/null
+        check_guest_dmesg $g
+        xl destroy $g
+    done
+    : > $LAB_CUR/guests
+    local i=0; while ls /sys/class/net | grep -q '^vif' && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
+}
+
+# cost_row BACKEND VARIANT RUN ROW: one measured transfer between two marker snapshots (run 0:
+# a warm-up, no snapshots)
+cost_row() {
+    local b=$1 var=$2 run=$3 row=$4 vif dir cmd out rc
+    vif=$(guest_vif g1)
+    case $row in
+        g2d-tcp) only g1; dir=rx; cmd="iperf3 -J -c $DOM0_IP -p 5201 -n ${C_MIB}M -l 64K" ;;
+        d2g-tcp) only g1; dir=tx; cmd="iperf3 -J -c $DOM0_IP -p 5201 -n ${C_MIB}M -l 64K -R" ;;
+        g2g-tcp) only g1 g2; dir=rx; cmd="iperf3 -J -c $(guest_ip g2) -p 5201 -n ${C_MIB}M -l 64K" ;;
+        g2d-udp-64) only g1; dir=rx; cmd="iperf3 -J -c $DOM0_IP -p 5201 -u -l 64 -b 0 -n ${C_UDP_MIB}M" ;;
+        *) echo "LAB-COST backend=$b variant=$var run=$run row=$row status=failed error=unknown_row"; return 1 ;;
+    esac
+    counters "$vif" > $LAB_CUR/cnt0
+    local p0 b0 p1 b1 t0 t1
+    p0=$(vif_stat "$vif" ${dir}_packets); b0=$(vif_stat "$vif" ${dir}_bytes)
+    [ "$run" = 0 ] || cost_mark "begin backend=$b variant=$var run=$run row=$row"
+    t0=$(uptime_s)
+    out=$(guest_run g1 "$cmd" 900); rc=$?
+    t1=$(uptime_s)
+    [ "$run" = 0 ] || cost_mark "end backend=$b variant=$var run=$run row=$row"
+    p1=$(vif_stat "$vif" ${dir}_packets); b1=$(vif_stat "$vif" ${dir}_bytes)
+    counters "$vif" > $LAB_CUR/cnt1
+    if [ $rc != 0 ] || echo "$out" | grep -q '"error"'; then
+        echo "LAB-COST backend=$b variant=$var run=$run row=$row status=failed error=iperf3_rc_$rc"
+        return 1
+    fi
+    echo "LAB-COST backend=$b variant=$var run=$run row=$row status=ok vif_packets=$((p1 - p0)) vif_bytes=$((b1 - b0)) secs=$(awk "BEGIN {printf \"%.2f\", $t1 - $t0}") $(counter_deltas $LAB_CUR/cnt0 $LAB_CUR/cnt1)"
+}
+
+# variant_set VARIANT: znetback's defaults, then the variant's policy and parameters
+variant_set() {
+    local kv p
+    for p in $ZDEFAULTS; do echo "${p#*=}" > $ZPARAM/${p%%=*}; done
+    case ${1%%+*} in
+        auto) echo 0 > $ZPARAM/tx_policy ;;
+        map) echo 1 > $ZPARAM/tx_policy ;;
+        copy) echo 2 > $ZPARAM/tx_policy ;;
+        *) fail "variant-$1" "unknown variant (auto, map or copy, then +PARAM=VALUE)"; return 1 ;;
+    esac
+    case $1 in *+*) ;; *) return 0 ;; esac
+    for kv in $(echo "${1#*+}" | tr '+' ' '); do
+        [ -w $ZPARAM/${kv%%=*} ] && echo "${kv#*=}" > $ZPARAM/${kv%%=*} ||
+            { fail "variant-$1" "cannot set ${kv%%=*}"; return 1; }
+    done
+}
+command -v znbmark >/dev/null || { fail znbmark-in-dom0 "no znbmark in the dom0 image (make tools)"; exit 1; }
+iperf3 -s -D -p 5201
+lab_on_cleanup "killall iperf3"
+echo "LAB-COST-CONFIG mib=$C_MIB udp_mib=$C_UDP_MIB runs=$C_RUNS rows=$(echo $C_ROWS | tr ' ' ,) variants=$(echo $C_VARIANTS | tr ' ' ,) dom0_vcpus=$(grep -c ^processor /proc/cpuinfo) xen=$(xl info | awk '/xen_version/{print $3}') kernel=$(uname -r) git=$LAB_GIT"
+: > $LAB_CUR/guests
+backends=$(for bv in $C_VARIANTS; do echo "${bv%%:*}"; done | awk '!seen[$0]++')
+for b in $backends; do
+    guests_down
+    backend_load "$b" || { fail "load-$b" "backend_load failed"; continue; }
+    [ "$b" = znetback ] && ZDEFAULTS=$(for p in tx_policy tx_copy_below tx_flow_copy_after tx_flow_probe_every unmap_gather_us; do echo "$p=$(cat $ZPARAM/$p)"; done)
+    guests_up || { guests_down; continue; }
+    # one transfer first: ARP, the guests' TCP caches and the vif's first grants are the
+    # same for every run after it
+    guest_run g1 "iperf3 -c $DOM0_IP -p 5201 -n 1M" 120 >/dev/null
+    for bv in $C_VARIANTS; do
+        [ "${bv%%:*}" = "$b" ] || continue
+        var=${bv#*:}
+        [ "$b" = znetback ] && { variant_set "$var" || continue; }
+        for row in $C_ROWS; do
+            # an unmeasured run first: the row's first transfer after a pause or a
+            # parameter change (flow state, a guest just unpaused) is not like the others
+            cost_row "$b" "$var" 0 "$row" >/dev/null
+            run=1
+            while [ $run -le "$C_RUNS" ]; do
+                cost_row "$b" "$var" "$run" "$row"
+                run=$((run + 1))
+            done
+        done
+    done
+done
+guests_down
+backend_load znetback
