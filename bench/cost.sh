@@ -13,7 +13,14 @@ C_ROWS=${BENCH_COST_ROWS:-"g2d-tcp d2g-tcp g2g-tcp g2d-udp-64"}
 # BACKEND:VARIANT; znetback variants: auto, map, copy (tx_policy 0, 1, 2), each optionally
 # +PARAM=VALUE... (module parameters, e.g. auto+tx_copy_below=0). Variants of one backend share
 # its guests: each starts from the module's defaults.
-C_VARIANTS=${BENCH_COST_VARIANTS:-"xen-netback:- znetback:auto znetback:map"}
+# The default: both backends, znetback's three policies, and the sweeps its defaults are chosen
+# from (tx_copy_below 512, tx_flow_copy_after 4, tx_flow_probe_every 32, unmap_gather_us 100).
+C_VARIANTS=${BENCH_COST_VARIANTS:-"xen-netback:- znetback:auto znetback:map znetback:copy
+    znetback:auto+tx_copy_below=0 znetback:auto+tx_copy_below=2048
+    znetback:auto+tx_flow_copy_after=1 znetback:auto+tx_flow_copy_after=16
+    znetback:auto+tx_flow_probe_every=8 znetback:auto+tx_flow_probe_every=128
+    znetback:auto+unmap_gather_us=0 znetback:auto+unmap_gather_us=1000
+    znetback:map+unmap_gather_us=0 znetback:map+unmap_gather_us=1000"}
 C_COUNTERS="map_ops unmap_ops unmap_batches policy_mapped policy_copied tx_zerocopy_sent copy_outs"
 
 ZPARAM=/sys/module/znetback/parameters
