@@ -62,7 +62,7 @@ guests_up() {
     done
     guest_bg g2 "iperf3 -s -p 5201"
     # the measurement's own precondition: dom0 alone on CPU 0, the guests alone on CPU 1
-    check_eq dom0-pinned-to-cpu0 0 "$(xl vcpu-list Domain-0 | awk 'NR > 1 {print $4}' | sort -u | tr '\n' ' ' | tr -d ' ')"
+    check_eq dom0-pinned-to-cpu0 0 "$(xl vcpu-list Domain-0 | awk 'NR > 1 {print $7}' | sort -u | tr '\n' ' ' | tr -d ' ')"
     check_eq guests-pinned-to-cpu1 "1 1" "$(xl vcpu-list | awk '$1 ~ /^g[12]$/ {print $7}' | tr '\n' ' ' | sed 's/ $//')"
 }
 

@@ -13,23 +13,24 @@ IP=$(guest_ip g1)
 G_SUM=$(blob_guest g1 sr 8)
 D_SUM=$(blob_dom0 sr 8)
 lab_on_cleanup "rm -f /lab/www/sr $SAVE"
-# the guest sends all the time, so that it has packets for its new vif the moment its
-# netfront reconnects after each restore: a UDP stream to dom0 that outlives the cycles
-iperf3 -s -D -p 5299
+# each cycle the guest sends a UDP stream to dom0 through the save, so that it has packets
+# for its new vif the moment its netfront reconnects after the restore
 lab_on_cleanup "killall iperf3"
-guest_bg g1 "iperf3 -u -c 10.0.0.1 -p 5299 -b 20M -l 1200 -t 3600" >/dev/null
 
 ring_state() { # VIF: where the rings stand after a failed transfer
     sed -n 1,3p /sys/kernel/debug/znetback/"$1"/queues 2>/dev/null | sed "s|^|LAB-INFO [$(scen)] $1 |"
 }
-bad_save=0 bad_restore=0 bad_first=0 bad_xfer=0 bad_drain=0 bad_unmapped=0
+bad_save=0 bad_restore=0 bad_first=0 bad_xfer=0 bad_drain=0 bad_unmapped=0 bad_stream=0
 i=1
 while [ $i -le "$N" ]; do
+    # a fresh server each cycle: the last cycle's client was killed, not ended
+    killall iperf3 2>/dev/null; sleep 0.2; iperf3 -s -D -p 5299
+    guest_bg g1 "sleep 0.2; iperf3 -u -c 10.0.0.1 -p 5299 -b 20M -l 1200 -t 600" >/dev/null
     # in flight when the guest suspends: a fetch from it and one by it
     timeout 20 wget -q -O /dev/null "http://$IP/sr" 2>/dev/null &
     fetch=$!
     guest_bg g1 "wget -q -O /dev/null http://10.0.0.1/sr" >/dev/null
-    sleep 0.3
+    sleep 0.5
     if ! timeout 120 xl save g1 $SAVE > $LAB_CUR/save.log 2>&1; then
         bad_save=$((bad_save + 1)); sed "s|^|LAB-INFO [$(scen)] cycle $i xl save: |" $LAB_CUR/save.log
         break
@@ -47,6 +48,10 @@ while [ $i -le "$N" ]; do
         { bad_xfer=$((bad_xfer + 1)); info "cycle $i: guest -> dom0 8 MiB failed on $V"; ring_state "$V"; }
     [ "$(guest_run g1 "wget -q -O - http://10.0.0.1/sr | md5sum | cut -d' ' -f1" 60)" = "$D_SUM" ] ||
         { bad_xfer=$((bad_xfer + 1)); info "cycle $i: dom0 -> guest 8 MiB failed on $V"; ring_state "$V"; }
+    # the precondition: the stream went on sending through the restore; it stops now, so
+    # that the drain below is not judged while the guest still sends
+    [ -n "$(guest_run g1 'pidof iperf3' 10)" ] || { bad_stream=$((bad_stream + 1)); info "cycle $i: the guest's UDP stream did not survive the restore"; }
+    guest_run g1 "killall iperf3" >/dev/null
     if backend_is_znetback; then
         is_count_above_zero "$(backend_stat "$V" map_ops)" || { bad_unmapped=$((bad_unmapped + 1)); info "cycle $i: $V mapped no page"; }
         _w=0; _m=$(backend_global_mapped)
@@ -57,6 +62,7 @@ while [ $i -le "$N" ]; do
 done
 info "$((i - 1)) of $N save/restore cycles done"
 check_eq all-saves-and-restores-ok "0 0" "$bad_save $bad_restore"
+check_eq guest-sent-through-every-restore 0 "$bad_stream"
 check_eq first-ping-after-every-restore 0 "$bad_first"
 check_eq all-transfers-after-restore-md5-ok 0 "$bad_xfer"
 if backend_is_znetback; then

@@ -78,6 +78,9 @@ EXPORT int qemu_plugin_version = 1;
  * Regions of an x86-64 virtual address.  Xen's own virtual range is
  * reserved in every 64-bit PV guest's address space and Xen runs PVH/HVM
  * guests in its own, so the top half splits the same way for all of them.
+ * "module" is Linux's module area from 0xffffffffc0000000 (also the fixmap
+ * and any BPF JIT code, both rare here); it is apart from "kernel" because
+ * Debian's kernel image stays below it.
  */
 enum region { REGION_XEN, REGION_KERNEL, REGION_MODULE, REGION_USER, REGIONS };
 static const char *const region_name[REGIONS] = { "xen", "kernel", "module", "user" };
@@ -111,7 +114,11 @@ static unsigned int n_cpus;
 static FILE *out;
 static uint64_t marks;		/* owned by the marker callback */
 
-/* TB udata packs the region in the low 2 bits, the instruction count above. */
+/*
+ * TB udata packs the region in the low 2 bits, the instruction count above.
+ * A block is counted whole when it starts, also if it faults part way: a
+ * small bias, the same for every backend.
+ */
 static void count_tb(unsigned int vcpu, void *udata)
 {
 	uintptr_t packed = (uintptr_t)udata;
