@@ -41,6 +41,7 @@ run_step fuzz-smoke make -s fuzz-smoke
 run_step tools make -s tools
 run_step kbuild-core make -s kbuild-core
 run_step module make -s module
+run_step modules-all make -s modules-all
 run_step not-dom0 tests/module/not-dom0.sh
 run_step checkpatch make -s checkpatch
 
