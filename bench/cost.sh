@@ -9,6 +9,7 @@
 C_MIB=${BENCH_COST_MIB:-64}               # TCP rows: MiB per run
 C_UDP_MIB=${BENCH_COST_UDP_MIB:-4}        # 64 B UDP rows: MiB of payload per run
 C_RUNS=${BENCH_COST_RUNS:-2}              # runs per row and backend: the A/A spread
+# more rows: d2g-udp-64, g2d-udp-1472, d2g-udp-1472, g2d-tcp-1500 (BENCH_COST_ROWS)
 C_ROWS=${BENCH_COST_ROWS:-"g2d-tcp d2g-tcp g2g-tcp g2d-udp-64"}
 # BACKEND:VARIANT; znetback variants: auto, map, copy (tx_policy 0, 1, 2), each optionally
 # +PARAM=VALUE... (module parameters, e.g. auto+tx_copy_below=0). Variants of one backend share
@@ -88,6 +89,12 @@ cost_row() {
         d2g-tcp) only g1; dir=tx; cmd="iperf3 -J -c $DOM0_IP -p 5201 -n ${C_MIB}M -l 64K -R" ;;
         g2g-tcp) only g1 g2; dir=rx; cmd="iperf3 -J -c $(guest_ip g2) -p 5201 -n ${C_MIB}M -l 64K" ;;
         g2d-udp-64) only g1; dir=rx; cmd="iperf3 -J -c $DOM0_IP -p 5201 -u -l 64 -b 0 -n ${C_UDP_MIB}M" ;;
+        d2g-udp-64) only g1; dir=tx; cmd="iperf3 -J -c $DOM0_IP -p 5201 -u -l 64 -b 0 -n ${C_UDP_MIB}M -R" ;;
+        g2d-udp-1472) only g1; dir=rx; cmd="iperf3 -J -c $DOM0_IP -p 5201 -u -l 1472 -b 0 -n ${C_MIB}M" ;;
+        d2g-udp-1472) only g1; dir=tx; cmd="iperf3 -J -c $DOM0_IP -p 5201 -u -l 1472 -b 0 -n ${C_MIB}M -R" ;;
+        # the guest sends MTU-sized segments: its TSO/GSO off for this transfer only
+        g2d-tcp-1500) only g1; dir=rx
+            cmd="ethtool -K eth0 tso off gso off; iperf3 -J -c $DOM0_IP -p 5201 -n ${C_MIB}M; r=\$?; ethtool -K eth0 tso on gso on; [ \$r = 0 ]" ;;
         *) echo "LAB-COST backend=$b variant=$var run=$run row=$row status=failed error=unknown_row"; return 1 ;;
     esac
     counters "$vif" > $LAB_CUR/cnt0
