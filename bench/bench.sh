@@ -9,6 +9,8 @@
 # packets/s received), dom0 busy CPU seconds per GB received (/proc/stat, all dom0 vCPUs,
 # steal excluded), and the delta of the vifs' ethtool counters. A run whose iperf3 output
 # has no receiver summary is reported status=failed with no value.
+. /lab/tests/bench/lib.sh
+
 # Settings (BENCH_* from the host's environment, via /lab/config):
 B_ROUNDS=${BENCH_ROUNDS:-3}
 B_SECS=${BENCH_SECS:-8}
@@ -37,15 +39,6 @@ zparam() { [ -w $ZPARAM/$1 ] && echo "$2" > $ZPARAM/$1; }
 
 # user+nice+system+irq+softirq: steal is time Xen gave to someone else
 cpu_busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8; exit}' /proc/stat; }
-
-vif_counters() { # VIF... -> "name value" lines summed over the vifs
-    for v in "$@"; do ethtool -S "$v" 2>/dev/null; done |
-        awk -F: 'NF == 2 {gsub(/[ \t]/, ""); s[$1] += $2} END {for (k in s) print k, s[k]}'
-}
-counter_deltas() { # BEFORE AFTER -> "name=delta ..." for B_COUNTERS the backend has
-    awk -v want="$B_COUNTERS" 'NR == FNR {a[$1] = $2; next} {b[$1] = $2}
-        END {n = split(want, w, " "); for (i = 1; i <= n; i++) if (w[i] in b) printf "%s=%d ", w[i], b[w[i]] - a[w[i]]}' "$1" "$2"
-}
 
 # iperf3 -J output -> "BYTES SECONDS" of end.sum_received (what the receiver got), or
 # "error TEXT" when iperf3 reported one
@@ -81,7 +74,7 @@ measure() {
         m_per="$m_per$(awk -v b="$1" -v s="$2" -v l="$m_len" 'BEGIN {printf "%.1f/", l ? b / l / s : b * 8 / s / 1e6}')"
         m_secs=$2
     done
-    m_ctrs=$(counter_deltas $LAB_CUR/cnt0 $LAB_CUR/cnt1)
+    m_ctrs=$(counter_deltas $LAB_CUR/cnt0 $LAB_CUR/cnt1 "$B_COUNTERS")
     m_cpu=$(awk -v c="$((m_c1 - m_c0))" -v b="$m_bytes" 'BEGIN {printf "%.3f", b ? c / 100 / (b / 1e9) : 0}')
     m_wall=$(awk "BEGIN {printf \"%.1f\", $m_t1 - $m_t0}")
     if [ -n "$m_err" ]; then
@@ -117,29 +110,11 @@ row() {
     measure "$r_row" "$r_unit" "$r_len" "$(guest_vif g1)" client g1 5201 "$@"
 }
 
-# only GUEST...: run these guests, pause the others. Idle guests (timers, their /init's
-# netcfg loop) take emulated CPU time from the measured ones, and not the same amount in
-# every row. Xen counts pauses, so the paused set is tracked to pause each guest once.
-only() {
-    local g
-    for g in $(awk '{print $1}' $LAB_CUR/guests); do
-        case " $* " in
-            *" $g "*) if grep -qx "$g" $LAB_CUR/paused; then xl unpause "$g"; sed -i "/^$g\$/d" $LAB_CUR/paused; fi ;;
-            *) grep -qx "$g" $LAB_CUR/paused || { xl pause "$g" && echo "$g" >> $LAB_CUR/paused; } ;;
-        esac
-    done
-}
-
 guests_up() {
     local i
     i=1; while [ $i -le $B_GUESTS ]; do guest_start g$i $i memory=$B_MEM & i=$((i + 1)); done
     wait
-    # a paused guest's soft-lockup and RCU-stall detectors see the pause as a stall
-    i=1; while [ $i -le $B_GUESTS ]; do
-        guest_wait g$i || return 1
-        guest_run g$i "echo 0 > /proc/sys/kernel/watchdog; echo 1 > /sys/module/rcupdate/parameters/rcu_cpu_stall_suppress" >/dev/null
-        i=$((i + 1))
-    done
+    i=1; while [ $i -le $B_GUESTS ]; do bench_guest_ready g$i || return 1; i=$((i + 1)); done
     guest_bg g2 "iperf3 -s -p 5201"
     only g1
     settle
@@ -169,7 +144,7 @@ guests_down() {
         check_guest_dmesg "$g"
         xl destroy "$g"
     done
-    : > $LAB_CUR/guests; : > $LAB_CUR/paused
+    : > $LAB_CUR/guests
     i=0; while ls /sys/class/net | grep -q '^vif' && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
 }
 
@@ -305,7 +280,7 @@ wide() {
     guests_down
 }
 
-: > $LAB_CUR/guests; : > $LAB_CUR/paused
+: > $LAB_CUR/guests
 i=1; while [ $i -le 8 ]; do iperf3 -s -D -p $((5200 + i)); i=$((i + 1)); done
 lab_on_cleanup "killall iperf3"
 echo "LAB-BENCH-CONFIG rows=$(echo ${B_ROWS:-all} | tr ' ' ,) rounds=$B_ROUNDS secs=$B_SECS guest_mem=$B_MEM sweep=$(echo $B_SWEEP | tr ' ' ,) after_sweep=$(echo $B_AFTER_SWEEP | tr ' ' ,) probe_sweep=$(echo $B_PROBE_SWEEP | tr ' ' ,) scale=$(echo $B_SCALE $B_WIDE | tr ' ' ,) dom0_vcpus=$(grep -c ^processor /proc/cpuinfo) xen=$(xl info | awk '/xen_version/{print $3}') kernel=$(uname -r) git=$LAB_GIT"

@@ -5,11 +5,14 @@
 # dom0 runs on physical CPU 0 and the guests on CPU 1 (bench/cost-run boots Xen with
 # dom0_max_vcpus=1 dom0_vcpus_pin; guests get cpus="1"), so the plugin's cpu0 counts are what
 # dom0 and Xen executed for it, cpu1 what the guests and Xen executed for them.
+. /lab/tests/bench/lib.sh
+
 # Settings (BENCH_COST_* from the host's environment, via /lab/config):
 C_MIB=${BENCH_COST_MIB:-64}               # TCP rows: MiB per run
 C_UDP_MIB=${BENCH_COST_UDP_MIB:-4}        # 64 B UDP rows: MiB of payload per run
 C_RUNS=${BENCH_COST_RUNS:-2}              # runs per row and backend: the A/A spread
-# more rows: d2g-udp-64, g2d-udp-1472, d2g-udp-1472, g2d-tcp-1500 (BENCH_COST_ROWS)
+# more rows: d2g-udp-64, g2d-udp-1472, d2g-udp-1472, g2d-tcp-1500, scale-N (N guests at once,
+# 2 to 8) (BENCH_COST_ROWS)
 C_ROWS=${BENCH_COST_ROWS:-"g2d-tcp d2g-tcp g2g-tcp g2d-udp-64"}
 # BACKEND:VARIANT; znetback variants: auto, map, copy (tx_policy 0, 1, 2), each optionally
 # +PARAM=VALUE... (module parameters, e.g. auto+tx_copy_below=0). Variants of one backend share
@@ -33,43 +36,32 @@ cost_mark() {
     znbmark
 }
 
-vif_stat() { cat /sys/class/net/"$1"/statistics/"$2"; }   # VIF NAME
-counters() { for v in "$@"; do ethtool -S "$v" 2>/dev/null; done | awk -F: 'NF == 2 {gsub(/[ \t]/, ""); print $1, $2}'; }
-counter_deltas() { # BEFORE AFTER -> "name=delta ..." for the C_COUNTERS the backend has
-    awk -v want="$C_COUNTERS" 'NR == FNR {a[$1] = $2; next} {b[$1] = $2}
-        END {n = split(want, w, " "); for (i = 1; i <= n; i++) if (w[i] in b) printf "%s=%d ", w[i], b[w[i]] - a[w[i]]}' "$1" "$2"
+vif_stat() { # NAME VIF...: the sum of a statistics counter over the vifs
+    local n=$1 v t=0; shift
+    for v in "$@"; do t=$((t + $(cat /sys/class/net/"$v"/statistics/"$n"))); done
+    echo $t
 }
 
-# pause every guest but these (an idle guest's timers would count in cpu1 of the row)
-only() {
-    local g
-    for g in g1 g2; do
-        case " $* ":$(xl list "$g" | awk 'NR == 2 {print $5}') in
-            *" $g "*:??p*) xl unpause "$g" ;;
-            *" $g "*:*) ;;
-            *:??p*) ;;
-            *) xl pause "$g" ;;
-        esac
-    done
-}
+# the guests the rows need: g1 and g2, or g1..gN for the largest scale-N row
+C_GUESTS=2
+for row in $C_ROWS; do
+    case $row in scale-*) [ "${row#scale-}" -gt $C_GUESTS ] && C_GUESTS=${row#scale-} ;; esac
+done
+guest_names() { local i=1; while [ $i -le "$1" ]; do echo g$i; i=$((i + 1)); done; }
 
 guests_up() {
     local g
-    for g in g1 g2; do guest_start $g cpus=1 memory=192 || return 1; done
-    for g in g1 g2; do
-        guest_wait $g || return 1
-        # a paused guest's soft-lockup and RCU-stall detectors see the pause as a stall
-        guest_run $g "echo 0 > /proc/sys/kernel/watchdog; echo 1 > /sys/module/rcupdate/parameters/rcu_cpu_stall_suppress" >/dev/null
-    done
+    for g in $(guest_names $C_GUESTS); do guest_start $g cpus=1 memory=192 || return 1; done
+    for g in $(guest_names $C_GUESTS); do bench_guest_ready $g || return 1; done
     guest_bg g2 "iperf3 -s -p 5201"
     # the measurement's own precondition: dom0 alone on CPU 0, the guests alone on CPU 1
     check_eq dom0-pinned-to-cpu0 0 "$(xl vcpu-list Domain-0 | awk 'NR > 1 {print $7}' | sort -u | tr '\n' ' ' | tr -d ' ')"
-    check_eq guests-pinned-to-cpu1 "1 1" "$(xl vcpu-list | awk '$1 ~ /^g[12]$/ {print $7}' | tr '\n' ' ' | sed 's/ $//')"
+    check_eq guests-pinned-to-cpu1 "1" "$(xl vcpu-list | awk '$1 ~ /^g[0-9]+$/ {print $7}' | sort -u | tr '\n' ' ' | sed 's/ $//')"
 }
 
 guests_down() {
     local g
-    for g in g1 g2; do
+    for g in $(awk '{print $1}' $LAB_CUR/guests 2>/dev/null); do
         xl domid $g >/dev/null 2>&1 || continue
         xl unpause $g 2>/dev/null
         check_guest_dmesg $g
@@ -80,38 +72,58 @@ guests_down() {
 }
 
 # cost_row BACKEND VARIANT RUN ROW: one measured transfer between two marker snapshots (run 0:
-# a warm-up, no snapshots)
+# a warm-up, no snapshots). scale-N: g1..gN each send 1/N of the payload to their own dom0
+# iperf3 server at once.
 cost_row() {
-    local b=$1 var=$2 run=$3 row=$4 vif dir cmd out rc
-    vif=$(guest_vif g1)
+    local b=$1 var=$2 run=$3 row=$4 vifs="" dir=rx cmd kib g i n=1 failed="" rc
     case $row in
-        g2d-tcp) only g1; dir=rx; cmd="iperf3 -J -c $DOM0_IP -p 5201 -n ${C_MIB}M -l 64K" ;;
-        d2g-tcp) only g1; dir=tx; cmd="iperf3 -J -c $DOM0_IP -p 5201 -n ${C_MIB}M -l 64K -R" ;;
-        g2g-tcp) only g1 g2; dir=rx; cmd="iperf3 -J -c $(guest_ip g2) -p 5201 -n ${C_MIB}M -l 64K" ;;
-        g2d-udp-64) only g1; dir=rx; cmd="iperf3 -J -c $DOM0_IP -p 5201 -u -l 64 -b 0 -n ${C_UDP_MIB}M" ;;
-        d2g-udp-64) only g1; dir=tx; cmd="iperf3 -J -c $DOM0_IP -p 5201 -u -l 64 -b 0 -n ${C_UDP_MIB}M -R" ;;
-        g2d-udp-1472) only g1; dir=rx; cmd="iperf3 -J -c $DOM0_IP -p 5201 -u -l 1472 -b 0 -n ${C_MIB}M" ;;
-        d2g-udp-1472) only g1; dir=tx; cmd="iperf3 -J -c $DOM0_IP -p 5201 -u -l 1472 -b 0 -n ${C_MIB}M -R" ;;
+        g2d-tcp) cmd="iperf3 -J -c $DOM0_IP -p PORT -n ${C_MIB}M -l 64K" ;;
+        d2g-tcp) dir=tx; cmd="iperf3 -J -c $DOM0_IP -p PORT -n ${C_MIB}M -l 64K -R" ;;
+        g2g-tcp) cmd="iperf3 -J -c $(guest_ip g2) -p 5201 -n ${C_MIB}M -l 64K" ;;
+        g2d-udp-64) cmd="iperf3 -J -c $DOM0_IP -p PORT -u -l 64 -b 0 -n ${C_UDP_MIB}M" ;;
+        d2g-udp-64) dir=tx; cmd="iperf3 -J -c $DOM0_IP -p PORT -u -l 64 -b 0 -n ${C_UDP_MIB}M -R" ;;
+        g2d-udp-1472) cmd="iperf3 -J -c $DOM0_IP -p PORT -u -l 1472 -b 0 -n ${C_MIB}M" ;;
+        d2g-udp-1472) dir=tx; cmd="iperf3 -J -c $DOM0_IP -p PORT -u -l 1472 -b 0 -n ${C_MIB}M -R" ;;
         # the guest sends MTU-sized segments: its TSO/GSO off for this transfer only
-        g2d-tcp-1500) only g1; dir=rx
-            cmd="ethtool -K eth0 tso off gso off; iperf3 -J -c $DOM0_IP -p 5201 -n ${C_MIB}M; r=\$?; ethtool -K eth0 tso on gso on; [ \$r = 0 ]" ;;
+        g2d-tcp-1500)
+            cmd="ethtool -K eth0 tso off gso off; iperf3 -J -c $DOM0_IP -p PORT -n ${C_MIB}M; r=\$?; ethtool -K eth0 tso on gso on; [ \$r = 0 ]" ;;
+        scale-[1-8])
+            n=${row#scale-}; kib=$((C_MIB * 1024 / n))
+            cmd="iperf3 -J -c $DOM0_IP -p PORT -n ${kib}K -l 64K" ;;
         *) echo "LAB-COST backend=$b variant=$var run=$run row=$row status=failed error=unknown_row"; return 1 ;;
     esac
-    counters "$vif" > $LAB_CUR/cnt0
+    # the payload the row moves: bench/cost-report divides by it
+    case $row in
+        *-udp-64) payload=$((C_UDP_MIB * 1048576)) ;;
+        scale-*) payload=$((kib * 1024 * n)) ;;
+        *) payload=$((C_MIB * 1048576)) ;;
+    esac
+    case $row in g2g-*) only g1 g2 ;; *) only $(guest_names $n) ;; esac
+    for g in $(guest_names $n); do vifs="$vifs $(guest_vif $g)"; done
+    vif_counters $vifs > $LAB_CUR/cnt0
     local p0 b0 p1 b1 t0 t1
-    p0=$(vif_stat "$vif" ${dir}_packets); b0=$(vif_stat "$vif" ${dir}_bytes)
+    p0=$(vif_stat ${dir}_packets $vifs); b0=$(vif_stat ${dir}_bytes $vifs)
     [ "$run" = 0 ] || cost_mark "begin backend=$b variant=$var run=$run row=$row"
     t0=$(uptime_s)
-    out=$(guest_run g1 "$cmd" 900); rc=$?
+    i=1
+    for g in $(guest_names $n); do
+        (guest_run $g "$(echo "$cmd" | sed "s/PORT/$((5200 + i))/")" 900 > $LAB_CUR/out.$g; echo $? > $LAB_CUR/rc.$g) &
+        i=$((i + 1))
+    done
+    wait
     t1=$(uptime_s)
     [ "$run" = 0 ] || cost_mark "end backend=$b variant=$var run=$run row=$row"
-    p1=$(vif_stat "$vif" ${dir}_packets); b1=$(vif_stat "$vif" ${dir}_bytes)
-    counters "$vif" > $LAB_CUR/cnt1
-    if [ $rc != 0 ] || echo "$out" | grep -q '"error"'; then
-        echo "LAB-COST backend=$b variant=$var run=$run row=$row status=failed error=iperf3_rc_$rc"
+    p1=$(vif_stat ${dir}_packets $vifs); b1=$(vif_stat ${dir}_bytes $vifs)
+    vif_counters $vifs > $LAB_CUR/cnt1
+    for g in $(guest_names $n); do
+        rc=$(cat $LAB_CUR/rc.$g)
+        if [ "$rc" != 0 ] || grep -q '"error"' $LAB_CUR/out.$g; then failed="${failed}${g}_iperf3_rc_$rc,"; fi
+    done
+    if [ -n "$failed" ]; then
+        echo "LAB-COST backend=$b variant=$var run=$run row=$row status=failed error=${failed%,}"
         return 1
     fi
-    echo "LAB-COST backend=$b variant=$var run=$run row=$row status=ok vif_packets=$((p1 - p0)) vif_bytes=$((b1 - b0)) secs=$(awk "BEGIN {printf \"%.2f\", $t1 - $t0}") $(counter_deltas $LAB_CUR/cnt0 $LAB_CUR/cnt1)"
+    echo "LAB-COST backend=$b variant=$var run=$run row=$row status=ok payload_bytes=$payload vif_packets=$((p1 - p0)) vif_bytes=$((b1 - b0)) secs=$(awk "BEGIN {printf \"%.2f\", $t1 - $t0}") $(counter_deltas $LAB_CUR/cnt0 $LAB_CUR/cnt1 "$C_COUNTERS")"
 }
 
 # variant_set VARIANT: znetback's defaults, then the variant's policy and parameters
@@ -131,7 +143,8 @@ variant_set() {
     done
 }
 command -v znbmark >/dev/null || { fail znbmark-in-dom0 "no znbmark in the dom0 image (make tools)"; exit 1; }
-iperf3 -s -D -p 5201
+# one dom0 server per concurrent client (an iperf3 server runs one test at a time)
+i=1; while [ $i -le $C_GUESTS ]; do iperf3 -s -D -p $((5200 + i)); i=$((i + 1)); done
 lab_on_cleanup "killall iperf3"
 echo "LAB-COST-CONFIG mib=$C_MIB udp_mib=$C_UDP_MIB runs=$C_RUNS rows=$(echo $C_ROWS | tr ' ' ,) variants=$(echo $C_VARIANTS | tr ' ' ,) dom0_vcpus=$(grep -c ^processor /proc/cpuinfo) xen=$(xl info | awk '/xen_version/{print $3}') kernel=$(uname -r) git=$LAB_GIT"
 : > $LAB_CUR/guests

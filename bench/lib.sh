@@ -1,0 +1,38 @@
+# Helpers shared by the lab's bench scenarios (bench/bench.sh, bench/cost.sh), sourced after
+# tests/lab/lib.sh. Not a scenario of its own.
+
+# vif_counters VIF...: the backend's ethtool -S counters as "name value" lines, summed over
+# the vifs
+vif_counters() {
+    for v in "$@"; do ethtool -S "$v" 2>/dev/null; done |
+        awk -F: 'NF == 2 {gsub(/[ \t]/, ""); s[$1] += $2} END {for (k in s) print k, s[k]}'
+}
+
+# counter_deltas BEFORE AFTER "NAME...": "name=delta ..." for the named counters the backend
+# has (in-tree xen-netback has fewer than znetback)
+counter_deltas() {
+    awk -v want="$3" 'NR == FNR {a[$1] = $2; next} {b[$1] = $2}
+        END {n = split(want, w, " "); for (i = 1; i <= n; i++) if (w[i] in b) printf "%s=%d ", w[i], b[w[i]] - a[w[i]]}' "$1" "$2"
+}
+
+# only GUEST...: run these guests, pause the others ($LAB_CUR/guests). An idle guest's timers
+# and /init loop take emulated CPU from the measured ones, and not the same amount in every
+# row. Xen counts pauses, so each guest's state is read back to pause it only once.
+only() {
+    local g
+    for g in $(awk '{print $1}' $LAB_CUR/guests 2>/dev/null); do
+        case " $* ":$(xl list "$g" | awk 'NR == 2 {print $5}') in
+            *" $g "*:??p*) xl unpause "$g" ;;
+            *" $g "*:*) ;;
+            *:??p*) ;;
+            *) xl pause "$g" ;;
+        esac
+    done
+}
+
+# bench_guest_ready GUEST: waits for its boot, then silences what a pause looks like to it
+# (the soft-lockup and RCU-stall detectors would report every pause as a stall)
+bench_guest_ready() {
+    guest_wait "$1" || return 1
+    guest_run "$1" "echo 0 > /proc/sys/kernel/watchdog; echo 1 > /sys/module/rcupdate/parameters/rcu_cpu_stall_suppress" >/dev/null
+}
