@@ -16,7 +16,7 @@ FUZZ_LONG_SECONDS ?= 600
 KERNEL_SOURCES := $(wildcard netback/*.[ch] grant/*.[ch] include/*.h)
 
 .PHONY: help all tools deps unit mutations fuzz fuzz-smoke kbuild-core module modules-all \
-	checkpatch check demo lab-check lab-races lab-mutations fuzz-lab bench bench-timed clean
+	checkpatch check demo lab-check lab-check-6.12 lab-check-mixed lab-races lab-mutations fuzz-lab bench bench-timed clean
 
 help:
 	@echo "znetback — zero-copy Xen network backend for dom0"
@@ -33,7 +33,9 @@ help:
 	@echo "  make kbuild-core compile grant/ with Kbuild, W=1, warnings are errors"
 	@echo "  make modules-all build znetback.ko for every supported kernel (6.1, 6.12), W=1"
 	@echo "  make checkpatch  checkpatch.pl --strict on the kernel sources"
-	@echo "  make lab-check   run every lab scenario on real Xen in QEMU"
+	@echo "  make lab-check   run every lab scenario on real Xen in QEMU (LAB_KERNEL=6.12: on 6.12)"
+	@echo "  make lab-check-6.12, lab-check-mixed"
+	@echo "                   what make check runs on 6.12 (KFENCE) and with 6.12 guests on 6.1"
 	@echo "  make lab-races   hold two race windows open in a lab-only build: dom0 must stay clean"
 	@echo "  make lab-mutations prove the lab catches deliberately broken destructors"
 	@echo "  make fuzz-lab    20 minutes of seeded random TX rings from a hostile guest"
@@ -131,10 +133,32 @@ demo:
 	@$(MAKE) -s module tools
 	tools/lab/demo
 
-# Every lab scenario, the leak cycles and the hostile catalogue in one boot.
+# Every lab scenario, the leak cycles and the hostile catalogue in one boot, on Debian 12's
+# 6.1 (the installed headers) or, with LAB_KERNEL=6.12, on 6.12 with KFENCE.
 LAB_CHECK_SCENARIOS := all leak/cycles leak/attach-cycles leak/reload hostile/catalogue hostile/isolation hostile/fuzz
-lab-check: module tools
+lab-check: tools
+ifeq ($(LAB_KERNEL),)
+	@$(MAKE) -s module
+else
+	@tools/build-kernels.sh $(LAB_KERNEL)
+endif
 	LAB_BACKEND=znetback tools/lab/lab run $(LAB_CHECK_SCENARIOS)
+
+# What make check runs on the second kernel and in the mixed boot. Both full sets and a mixed
+# boot do not fit check's hour beside the 6.1 run (measured: README), so these keep the
+# scenarios where the kernel differs (data paths, lifecycle, reconnects, the hostile catalogue
+# under KFENCE) and cut repetition counts; make lab-check LAB_KERNEL=6.12 runs everything.
+LAB_CHECK_612_SCENARIOS := bridge guest-to-guest gso-segment local-socket destroy-inflight \
+	attach-detach reconnect-paths save-restore leak/attach-cycles leak/reload hostile/catalogue
+LAB_CHECK_MIXED_SCENARIOS := bridge guest-to-guest gso-segment local-socket reconnect-paths \
+	save-restore
+lab-check-6.12: tools
+	@tools/build-kernels.sh 6.12
+	LAB_KERNEL=6.12 LAB_SAVE_CYCLES=3 LAB_ATTACH_CYCLES=10 LAB_BACKEND=znetback \
+		tools/lab/lab run $(LAB_CHECK_612_SCENARIOS)
+lab-check-mixed: module tools
+	LAB_GUEST_KERNEL=6.12 LAB_SAVE_CYCLES=3 LAB_BACKEND=znetback \
+		tools/lab/lab run $(LAB_CHECK_MIXED_SCENARIOS)
 
 # The long run of check's one-minute ring fuzz; HOSTILE_FUZZ_SEED=N replays a seed.
 fuzz-lab: module tools

@@ -47,15 +47,19 @@ run_step checkpatch make -s checkpatch
 
 # The lab prints one PASS/FAIL line per scenario; the hostile catalogue is one
 # scenario, so its per-case checks are lifted into PASS/FAIL lines of their own.
-lab_check() {
-	local raw=$logdir/lab-raw.log rc
-	make -s lab-check > "$raw" 2>&1
+lab_check() { # MAKE-TARGET
+	local raw=$logdir/$1-raw.log rc
+	make -s "$1" > "$raw" 2>&1
 	rc=$?
 	cat "$raw"
 	sed -n 's/^.*| LAB-CHECK hostile\/catalogue\/case-\([^:]*\): \(PASS\|FAIL\)\(.*\)$/\2 hostile\/\1\3/p' "$raw"
 	return $rc
 }
-run_step lab lab_check
+# Debian 12's two kernels: everything on 6.1; on 6.12 (with KFENCE) and in a mixed boot (6.1
+# dom0, 6.12 guests) the scenarios that differ by kernel, with fewer repetitions (Makefile)
+run_step lab lab_check lab-check
+run_step lab-6.12 lab_check lab-check-6.12
+run_step lab-mixed lab_check lab-check-mixed
 run_step lab-races tests/races-lab.sh
 run_step cost-smoke tests/cost-smoke.sh
 

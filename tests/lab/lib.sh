@@ -333,6 +333,10 @@ check_guest_dmesg() { # NAME
         fail "guest-dmesg-clean-$1" "no '$GUEST_BOOT_MARKER' in $(guest_console_log "$1"): the guest's kernel log was not captured"
         return 1
     fi
+    # the kernel the image was built with (a mixed boot gives the guests another than dom0's)
+    _want=$(sed -n 's/^GUEST_ABI=//p' /etc/lab-build)
+    guest_console "$1" | grep -q "Linux version $_want " ||
+        fail "guest-kernel-$1" "its console has no 'Linux version $_want': $(guest_console "$1" | grep -o 'Linux version [^ ]*' | head -1)"
     _bad=$(guest_console "$1" | grep -E "$GUEST_BAD")
     if [ -z "$_bad" ]; then pass "guest-dmesg-clean-$1"; else
         _l=$(guest_console "$1" | grep -n -E "$GUEST_BAD" | head -1 | cut -d: -f1)
@@ -345,6 +349,22 @@ final_dom0_dmesg_check() {
     if [ -z "$_bad" ]; then echo "LAB-BOOT-CHECK dom0-dmesg: PASS"; else
         echo "$_bad" | head -20 | sed 's/^/LAB-INFO dom0 dmesg: /'
         echo "LAB-BOOT-CHECK dom0-dmesg: FAIL"
+    fi
+    kfence_check
+}
+# Booted with KFENCE (the host sets kfence.sample_interval where the kernel has it): a clean
+# log only means something if KFENCE really ran and sampled allocations all along.
+kfence_check() {
+    _ms=$(sed -n 's/.*kfence\.sample_interval=\([0-9]*\).*/\1/p' /proc/cmdline)
+    [ -n "$_ms" ] && [ "$_ms" != 0 ] || return 0
+    _stats=/sys/kernel/debug/kfence/stats
+    [ -r $_stats ] || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+    _allocs=$(awk -F: '/^total allocations/{print $2 + 0}' $_stats 2>/dev/null)
+    echo "LAB-INFO kfence: $(tr '\n' ';' < $_stats 2>/dev/null)"
+    if dmesg | grep -q 'kfence: initialized' && [ "${_allocs:-0}" -gt 0 ]; then
+        echo "LAB-BOOT-CHECK kfence-sampled: PASS (${_allocs} allocations sampled every ${_ms} ms)"
+    else
+        echo "LAB-BOOT-CHECK kfence-sampled: FAIL (sample_interval=$_ms but $(dmesg | grep -m1 kfence || echo 'no kfence line in dmesg'), ${_allocs:-no} allocations sampled)"
     fi
 }
 

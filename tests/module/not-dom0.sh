@@ -5,12 +5,12 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 ko=${ZNETBACK_KO:-$PWD/znetback.ko}
-img=build/lab/images
 work=build/not-dom0
 log=$work/console.log
 
 [ -f "$ko" ] || { echo "FAIL not-dom0-setup: $ko not built (make module)"; exit 1; }
 tools/lab/lab build > "$work.build.log" 2>&1
+img=$(sed -n 's/^.*] images: //p' "$work.build.log" | tail -1)
 [ -x "$img/dom0-rootfs/bin/busybox" ] && [ -f "$img/vmlinuz" ] || {
 	echo "FAIL not-dom0-setup: lab images missing (tools/lab/lab build failed, see $work.build.log)"
 	exit 1

@@ -3,25 +3,52 @@
 #
 #   lab_fetch     apt-get download the packages of packages.txt into $ZNB_CACHE/debs
 #   lab_unpack    dpkg -x them into $ZNB_CACHE/root-<key> (key = exact .deb file names)
-#   lab_images    build xen, vmlinuz, guest initrd and the dom0 base initrd under build/lab/images
+#   lab_images    build xen, vmlinuz, guest initrd and the dom0 base initrd under
+#                 build/lab/images/ABI (LAB_IMG)
 #   lab_overlay   per-run dom0 overlay cpio: tests/lab, bench/*.sh, run config (LAB_*, BENCH_*, HOSTILE_*),
 #                 znetback.ko if built
 #
-# Nothing is installed on the host. The kernel ABI comes from the installed
+# Nothing is installed on the host. The kernel ABI comes from LAB_KERNEL or the installed
 # /usr/src/linux-headers-*-amd64 (never from uname -r).
 
 XENVER=4.17
 
+# LAB_ABI: the kernel dom0 and the guests boot. LAB_KERNEL=6.1|6.12|ABI picks one of Debian 12's
+# kernels (tools/kernel-headers.sh names the newest ABI Debian serves and fetches its headers);
+# unset, it is the installed /usr/src/linux-headers-*-amd64. LAB_IMAGE_PKG: the package with
+# that kernel (a security update may ship only the -unsigned image; it is the same kernel).
 lab_detect_abi() {
-    [ -n "${LAB_ABI:-}" ] && return 0
-    local h
-    h=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -1)
-    [ -n "$h" ] || die "no /usr/src/linux-headers-*-amd64 installed (run: make deps)"
-    LAB_ABI=${h#/usr/src/linux-headers-}
+    if [ -z "${LAB_ABI:-}" ]; then
+        local h
+        if [ -n "${LAB_KERNEL:-}" ]; then
+            h=$("$LAB_REPO/tools/kernel-headers.sh" "$LAB_KERNEL") ||
+                die "LAB_KERNEL=$LAB_KERNEL: Debian serves no headers for it (tools/kernel-headers.sh)"
+        else
+            h=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -1)
+            [ -n "$h" ] || die "no /usr/src/linux-headers-*-amd64 installed (run: make deps)"
+        fi
+        LAB_ABI=${h##*/linux-headers-}
+    fi
+    [ -n "${LAB_IMAGE_PKG:-}" ] || LAB_IMAGE_PKG=$(lab_image_pkg "$LAB_ABI") || exit 2
+}
+
+lab_image_pkg() { # ABI: the name of the package with that kernel image
+    local p
+    for p in "linux-image-$1" "linux-image-$1-unsigned"; do
+        if apt-cache show "$p" 2>/dev/null | grep -q '^Version:'; then echo "$p"; return 0; fi
+    done
+    die "Debian serves no linux-image-$1 (nor -unsigned), the kernel of headers $1. Run 'apt-get update', or pick another kernel (LAB_KERNEL=6.1|6.12)."
+}
+
+# the module built for LAB_ABI: ./znetback.ko (make module) for the installed headers,
+# build/kernels/ABI/znetback.ko (make modules-all, tools/build-kernels.sh) for another kernel
+lab_default_ko() {
+    if [ -e "/usr/src/linux-headers-$LAB_ABI" ]; then echo "$LAB_REPO/znetback.ko"
+    else echo "$LAB_REPO/build/kernels/$LAB_ABI/znetback.ko"; fi
 }
 
 lab_pkglist() {
-    sed -e 's/#.*//' -e "s/@ABI@/$LAB_ABI/g" "$LAB_TOOLS/packages.txt" | tr -s ' \t' '\n\n' | grep -v '^$'
+    sed -e 's/#.*//' -e "s/@IMAGE@/$LAB_IMAGE_PKG/g" "$LAB_TOOLS/packages.txt" | tr -s ' \t' '\n\n' | grep -v '^$'
 }
 
 # Resolve the package list to exact .deb file names (no network needed: apt lists).
@@ -31,9 +58,9 @@ lab_resolve() {
     err=$(mktemp)
     # shellcheck disable=SC2046
     if ! out=$(apt-get download --print-uris $(lab_pkglist) 2>"$err"); then
-        if grep -q "linux-image-$LAB_ABI" "$err"; then
+        if grep -q "$LAB_IMAGE_PKG" "$err"; then
             cat "$err" >&2; rm -f "$err"
-            die "linux-image-$LAB_ABI (matching the installed headers /usr/src/linux-headers-$LAB_ABI) is not downloadable. Run 'apt-get update', or install headers of an ABI whose image Debian still ships."
+            die "$LAB_IMAGE_PKG (the kernel of headers $LAB_ABI) is not downloadable. Run 'apt-get update', or pick a kernel whose image Debian still ships (LAB_KERNEL=6.1|6.12)."
         fi
         cat "$err" >&2; rm -f "$err"
         return 1
@@ -123,14 +150,14 @@ mkcpio() { (cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 |
 
 # module index: normalized name -> path, from the unpacked kernel
 _mod_index() {
-    [ -n "${_MODIDX_DONE:-}" ] && return 0
+    [ "${_MODIDX_DIR:-}" = "$LAB_MODDIR" ] && return 0
     declare -gA MODPATH=()
     local p n
     while read -r p; do
         n=$(basename "$p"); n=${n%%.ko*}; n=${n//-/_}
         MODPATH[$n]=$p
     done < <(find "$LAB_MODDIR/kernel" -name '*.ko*')
-    _MODIDX_DONE=1
+    _MODIDX_DIR=$LAB_MODDIR
 }
 
 # copy module NAME (and its dependencies) into DEST/lib/modules/lab, append to moddeps
@@ -141,9 +168,9 @@ add_module() { # DEST NAME
     p=${MODPATH[$n]:-}
     if [ -z "$p" ]; then
         if grep -qE "/${2}\.ko$|/${n}\.ko$" "$LAB_MODDIR/modules.builtin" 2>/dev/null; then
-            info "module $2 is built into $LAB_ABI, skipping"; return 0
+            info "module $2 is built into ${LAB_MODDIR##*/}, skipping"; return 0
         fi
-        die "kernel module $2 not found in linux-image-$LAB_ABI"
+        die "kernel module $2 not found in the kernel ${LAB_MODDIR##*/}"
     fi
     mkdir -p "$dest/lib/modules/lab"
     case "$p" in
@@ -157,27 +184,57 @@ add_module() { # DEST NAME
     echo "$n $deps" >> "$dest/lib/modules/lab/moddeps"
 }
 
+# LAB_GUEST_KERNEL=6.1|6.12|ABI: the guests boot another kernel than dom0 (both netfronts
+# meet both backends). Sets GUEST_ABI and GUEST_KROOT, the unpacked image package with it.
+lab_guest_kernel() {
+    GUEST_ABI=$LAB_ABI GUEST_KROOT=$LAB_ROOT
+    [ -n "${LAB_GUEST_KERNEL:-}" ] || return 0
+    local h pkg url f
+    h=$("$LAB_REPO/tools/kernel-headers.sh" "$LAB_GUEST_KERNEL") ||
+        die "LAB_GUEST_KERNEL=$LAB_GUEST_KERNEL: Debian serves no headers for it (tools/kernel-headers.sh)"
+    GUEST_ABI=${h##*/linux-headers-}
+    [ "$GUEST_ABI" != "$LAB_ABI" ] || return 0
+    pkg=$(lab_image_pkg "$GUEST_ABI") || exit 2
+    read -r url f < <(apt-get download --print-uris "$pkg" 2>/dev/null | awk '{gsub("\x27","",$1); print $1, $2}')
+    [ -n "${f:-}" ] || die "apt-get download --print-uris $pkg failed (apt-get update?)"
+    if [ ! -s "$ZNB_CACHE/debs/$f" ]; then
+        log "downloading $pkg for the guests into $ZNB_CACHE/debs"
+        (cd "$ZNB_CACHE/debs" && apt-get download "$pkg" >"$ZNB_CACHE/apt-download.log" 2>&1) ||
+            { cat "$ZNB_CACHE/apt-download.log" >&2; die "apt-get download $pkg failed"; }
+    fi
+    GUEST_KROOT=$ZNB_CACHE/kernel-${f%.deb}
+    if [ ! -e "$GUEST_KROOT/.complete" ]; then
+        rm -rf "$GUEST_KROOT"; dpkg -x "$ZNB_CACHE/debs/$f" "$GUEST_KROOT" || die "dpkg -x $f failed"
+        touch "$GUEST_KROOT/.complete"
+    fi
+}
+
 _stamp_inputs() { # what the base images depend on
-    echo "root=$LAB_ROOT abi=$LAB_ABI"
+    echo "root=$LAB_ROOT abi=$LAB_ABI guest=$GUEST_KROOT $GUEST_ABI"
     (cd "$LAB_TOOLS" && find build.sh packages.txt modules.txt rootfs -type f | LC_ALL=C sort | xargs sha256sum)
 }
 
+# Images per kernel pair: build/lab/images/ABI (or ABI-guest-GUESTABI); LAB_IMG names it.
 lab_images() {
     lab_fetch
+    lab_guest_kernel
     LAB_MODDIR=$LAB_ROOT/lib/modules/$LAB_ABI
-    [ -d "$LAB_MODDIR" ] || die "linux-image-$LAB_ABI has no /lib/modules/$LAB_ABI"
-    local img=$LAB_BUILD/images stamp
+    [ -d "$LAB_MODDIR" ] || die "$LAB_IMAGE_PKG has no /lib/modules/$LAB_ABI"
+    LAB_IMG=$LAB_BUILD/images/$LAB_ABI
+    [ "$GUEST_ABI" = "$LAB_ABI" ] || LAB_IMG=$LAB_IMG-guest-$GUEST_ABI
+    local img=$LAB_IMG stamp
     stamp=$(_stamp_inputs | sha256sum | cut -c1-16)
     if [ -e "$img/.stamp" ] && [ "$(cat "$img/.stamp")" = "$stamp" ] && [ "${LAB_REBUILD:-0}" != 1 ]; then
         log "images up to date ($img)"
         return 0
     fi
     local t0=$SECONDS
-    log "building images for kernel $LAB_ABI, Xen $XENVER into $img"
+    log "building images for kernel $LAB_ABI (guests $GUEST_ABI), Xen $XENVER into $img"
     rm -rf "$img"; mkdir -p "$img"
     local xenbin=$LAB_ROOT/usr/lib/xen-$XENVER/bin
     zcat "$LAB_ROOT/boot/xen-$XENVER-amd64.gz" > "$img/xen" || die "no xen hypervisor in packages"
     cp "$LAB_ROOT/boot/vmlinuz-$LAB_ABI" "$img/vmlinuz" || die "no vmlinuz-$LAB_ABI"
+    cp "$GUEST_KROOT/boot/vmlinuz-$GUEST_ABI" "$img/vmlinuz-guest" || die "no vmlinuz-$GUEST_ABI"
 
     # ---- guest initramfs: busybox, xen-netfront, iperf3, command CGI
     local G=$img/guest-rootfs
@@ -186,7 +243,7 @@ lab_images() {
     # make bench switches the guest's TSO/GSO off for its MTU-1500 rows
     install_elf "$G" "$LAB_ROOT/sbin/ethtool" /sbin/ethtool
     install_busybox "$G"
-    add_module "$G" xen-netfront
+    LAB_MODDIR=$GUEST_KROOT/lib/modules/$GUEST_ABI add_module "$G" xen-netfront
     cp -a "$LAB_TOOLS/rootfs/guest/." "$G/"; chmod 755 "$G/init" "$G/www/cgi-bin/run"
     mkcpio "$G" > "$img/guest-initrd.gz"
 
@@ -213,8 +270,9 @@ lab_images() {
     install_busybox "$D"
     for m in $(sed 's/#.*//' "$LAB_TOOLS/modules.txt"); do add_module "$D" "$m"; done
     cp -a "$LAB_TOOLS/rootfs/dom0/." "$D/"; chmod 755 "$D/init" "$D/etc/xen/scripts/vif-lab"
-    cp "$img/vmlinuz" "$D/guest/vmlinuz"; cp "$img/guest-initrd.gz" "$D/guest/"
+    cp "$img/vmlinuz-guest" "$D/guest/vmlinuz"; cp "$img/guest-initrd.gz" "$D/guest/"
     echo "LAB_ABI=$LAB_ABI" > "$D/etc/lab-build"
+    echo "GUEST_ABI=$GUEST_ABI" >> "$D/etc/lab-build"
     echo "XENVER=$XENVER" >> "$D/etc/lab-build"
     mkcpio "$D" > "$img/dom0-base.cpio.gz"
     echo "$stamp" > "$img/.stamp"
@@ -253,7 +311,7 @@ lab_overlay() {
         echo "LAB_INTERACTIVE=${LAB_INTERACTIVE:-0}"
         echo "LAB_SCENARIO_TIMEOUT=${LAB_SCENARIO_TIMEOUT:-600}"
         echo "LAB_LEAK_CYCLES=${LAB_LEAK_CYCLES:-3}"
-        local v; for v in ${!LAB_ATTACH_@} ${!LAB_TX_@} ${!LAB_RACES@} ${!BENCH_@} ${!HOSTILE_@}; do echo "$v=\"${!v}\""; done
+        local v; for v in ${!LAB_ATTACH_@} ${!LAB_SAVE_@} ${!LAB_TX_@} ${!LAB_RACES@} ${!BENCH_@} ${!HOSTILE_@}; do echo "$v=\"${!v}\""; done
         echo "LAB_GIT=\"$(git -C "$LAB_REPO" rev-parse --short HEAD 2>/dev/null || echo none)\""
     } | sed 's/^/export /' > "$O/lab/config"
     mkcpio "$O" 1 > "$out"
