@@ -13,6 +13,7 @@
 
 #ifdef __KERNEL__
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <linux/spinlock.h>

@@ -19,6 +19,7 @@
 #include <xen/xenbus.h>
 #include <xen/interface/io/netif.h>
 
+#include "znb_credit.h"
 #include "znb_policy.h"
 #include "znb_pool.h"
 #include "znb_txreq.h"
@@ -179,6 +180,12 @@ struct znb_tx_pending {
  * @tx_map: grant maps of the batch
  * @tx_map_page: page each entry of @tx_map goes to
  * @tx_map_slot: plan slot each entry of @tx_map belongs to
+ * @credit_timer: polls again once the vif's transmit allowance is
+ *	refilled (armed by the NAPI poll)
+ * @tx_throttled: the last poll stopped for want of allowance; until
+ *	@credit_timer fires the TX EOI is not paid, so a throttled guest's
+ *	notifications cost nothing (set by the NAPI poll, cleared by
+ *	@credit_timer)
  * @dealloc_work: unmaps released slots and answers them
  * @dealloc_timer: queues @dealloc_work after a gathering window or a retry
  *	delay (an hrtimer: a jiffy is up to 10 ms, far longer than either)
@@ -217,7 +224,7 @@ struct znb_tx_pending {
  * @rx_dropping: a packet expired waiting for buffers: packets for the guest
  *	are dropped until it posts one (written by the RX poll, read by
  *	ndo_start_xmit())
- * @rx_stalled: no buffer for rx_stall_timeout: carrier off, packets dropped
+ * @rx_stalled: no buffer for rx_stall_timeout_msecs: carrier off, packets dropped
  * @stats: netback-level counters
  */
 /**
@@ -275,6 +282,8 @@ struct znb_queue {
 	struct gnttab_map_grant_ref tx_map[ZNB_TX_MAP_OPS];
 	struct page *tx_map_page[ZNB_TX_MAP_OPS];
 	u8 tx_map_slot[ZNB_TX_MAP_OPS];
+	struct timer_list credit_timer;
+	bool tx_throttled;
 
 	struct work_struct dealloc_work;
 	struct hrtimer dealloc_timer;
@@ -324,6 +333,10 @@ struct znb_queue {
  * @ipv6_csum: frontend accepts IPv6 packets with a partial checksum
  * @rx_poll: frontend does not notify when it posts RX buffers
  *	(no feature-rx-notify): a waiting queue polls its ring
+ * @credit_lock: guards @credit (taken by the NAPI polls of every queue and
+ *	by the watch on the rate key)
+ * @credit: what the guest may still transmit (xl's rate=; no limit when
+ *	its bytes are 0, read without the lock to skip it then)
  * @disabled: the frontend misbehaved; its rings are no longer read
  * @stalled_queues: queues whose frontend posts no RX buffers
  * @dbg: debugfs directory
@@ -346,6 +359,8 @@ struct znb_vif {
 	bool ip_csum;
 	bool ipv6_csum;
 	bool rx_poll;
+	spinlock_t credit_lock; /* see above */
+	struct znb_credit credit;
 	atomic_t disabled;
 	atomic_t stalled_queues;
 
@@ -395,7 +410,6 @@ static inline void znb_race_delay(const unsigned int *us)
 #endif
 
 /* main.c */
-extern unsigned int znb_max_queues;
 extern unsigned int znb_fatal_slots;
 extern unsigned int znb_rx_queue_len;
 extern unsigned int znb_rx_queue_bytes;
@@ -412,10 +426,14 @@ extern struct dentry *znb_debugfs_root;
 extern atomic_t znb_pages_mapped;
 extern atomic_t znb_queues_draining;
 
+/* main.c */
+unsigned int znb_queues_offered(void);
+
 /* interface.c */
 struct znb_vif *znb_vif_create(struct xenbus_device *xbdev, domid_t domid,
 			       unsigned int handle);
 void znb_vif_destroy(struct znb_vif *vif);
+void znb_vif_set_rate(struct znb_vif *vif, u64 bytes, u32 period_us);
 int znb_vif_connect_queue(struct znb_vif *vif, struct znb_queue *q,
 			  grant_ref_t tx_ref, grant_ref_t rx_ref,
 			  evtchn_port_t tx_evtchn, evtchn_port_t rx_evtchn);
@@ -440,6 +458,7 @@ void znb_tx_dealloc_work(struct work_struct *work);
 enum hrtimer_restart znb_tx_dealloc_timer(struct hrtimer *timer);
 void znb_tx_kick_dealloc(struct znb_queue *q);
 bool znb_tx_has_work(struct znb_queue *q);
+void znb_tx_credit_timer(struct timer_list *t);
 
 /* rx.c */
 netdev_tx_t znb_start_xmit(struct sk_buff *skb, struct net_device *dev);

@@ -124,6 +124,9 @@ static int znb_poll(struct napi_struct *napi, int budget)
 		return budget;
 
 	if (napi_complete_done(napi, done)) {
+		/* Throttled: the credit timer's poll pays the EOI later. */
+		if (READ_ONCE(q->tx_throttled))
+			return done;
 		if (znb_tx_has_work(q))
 			napi_schedule(napi);
 		else
@@ -265,6 +268,7 @@ struct znb_queue *znb_queue_alloc(struct znb_vif *vif, unsigned int id)
 	init_waitqueue_head(&q->rx_wq);
 	skb_queue_head_init(&q->rx_queue);
 	timer_setup(&q->rx_deadline_timer, znb_rx_deadline_timer, 0);
+	timer_setup(&q->credit_timer, znb_tx_credit_timer, 0);
 	INIT_WORK(&q->dealloc_work, znb_tx_dealloc_work);
 	INIT_WORK(&q->free_work, znb_queue_free_work);
 	INIT_DELAYED_WORK(&q->drain_report, znb_queue_drain_report);
@@ -540,6 +544,8 @@ void znb_queue_teardown(struct znb_vif *vif, struct znb_queue *q)
 		kthread_stop(q->rx_task);
 	q->rx_task = NULL;
 	znb_timer_delete_sync(&q->rx_deadline_timer);
+	/* Only the NAPI poll, disabled above, arms it. */
+	znb_timer_delete_sync(&q->credit_timer);
 	znb_rx_purge(q);
 	if (q->rx_stalled) {
 		q->rx_stalled = false;
@@ -897,7 +903,7 @@ struct znb_vif *znb_vif_create(struct xenbus_device *xbdev, domid_t domid,
 
 	snprintf(name, sizeof(name), "vif%u.%u", domid, handle);
 	dev = alloc_netdev_mq(sizeof(*vif), name, NET_NAME_PREDICTABLE,
-			      ether_setup, znb_max_queues);
+			      ether_setup, znb_queues_offered());
 	if (!dev)
 		return ERR_PTR(-ENOMEM);
 
@@ -912,6 +918,7 @@ struct znb_vif *znb_vif_create(struct xenbus_device *xbdev, domid_t domid,
 	vif->ip_csum = true;
 	vif->ipv6_csum = true;
 	vif->lim.fatal_slots = znb_fatal_slots;
+	spin_lock_init(&vif->credit_lock);
 	atomic_set(&vif->disabled, 0);
 	atomic_set(&vif->stalled_queues, 0);
 
@@ -937,6 +944,29 @@ struct znb_vif *znb_vif_create(struct xenbus_device *xbdev, domid_t domid,
 	}
 	znb_debugfs_vif_add(vif);
 	return vif;
+}
+
+/**
+ * znb_vif_set_rate() - limit what the guest may transmit (xl's rate=)
+ * @vif: vif
+ * @bytes: bytes per period, 0 for no limit
+ * @period_us: the period in microseconds
+ *
+ * Takes effect at the next packet of every queue, with a full allowance.
+ *
+ * Context: process (the watch on the rate key).
+ */
+void znb_vif_set_rate(struct znb_vif *vif, u64 bytes, u32 period_us)
+{
+	spin_lock_bh(&vif->credit_lock);
+	znb_credit_set(&vif->credit, bytes, period_us, ktime_to_us(ktime_get()));
+	bytes = vif->credit.bytes;
+	spin_unlock_bh(&vif->credit_lock);
+	if (bytes)
+		netdev_info(vif->dev, "guest transmit limited to %llu bytes every %u us (rate)\n",
+			    bytes, period_us);
+	else
+		netdev_info(vif->dev, "guest transmit not rate-limited\n");
 }
 
 /**

@@ -11,11 +11,6 @@
 
 #include "common.h"
 
-unsigned int znb_max_queues;
-module_param_named(max_queues, znb_max_queues, uint, 0644);
-MODULE_PARM_DESC(max_queues,
-		 "Maximum queues per vif offered to frontends (0 = number of online CPUs)");
-
 unsigned int znb_fatal_slots = ZNB_TX_SLOTS_FATAL;
 module_param_named(fatal_skb_slots, znb_fatal_slots, uint, 0444);
 MODULE_PARM_DESC(fatal_skb_slots,
@@ -61,6 +56,27 @@ static const struct kernel_param_ops znb_param_range_ops = {
 	.get = znb_param_get_range,
 };
 
+/* Like mainline: 8 queues at most unless the admin asks for more. */
+#define ZNB_MAX_QUEUES_DEFAULT	8
+static unsigned int znb_max_queues;
+static struct znb_uint_param znb_max_queues_p = { &znb_max_queues, 0, 64 };
+module_param_cb(max_queues, &znb_param_range_ops, &znb_max_queues_p, 0644);
+MODULE_PARM_DESC(max_queues,
+		 "Maximum queues per vif offered to frontends, for vifs created from now on (0..64; 0 = the online CPUs, at most 8)");
+
+/**
+ * znb_queues_offered() - queues a new vif offers its frontend (max_queues)
+ *
+ * Return: at least 1.
+ */
+unsigned int znb_queues_offered(void)
+{
+	unsigned int n = READ_ONCE(znb_max_queues);
+
+	return n ? n : min_t(unsigned int, ZNB_MAX_QUEUES_DEFAULT,
+			     num_online_cpus());
+}
+
 unsigned int znb_rx_queue_len = 512;
 static struct znb_uint_param znb_rx_queue_len_p = {
 	&znb_rx_queue_len, 1, 4096
@@ -95,9 +111,9 @@ unsigned int znb_rx_stall_timeout_ms = 60000;
 static struct znb_uint_param znb_rx_stall_timeout_p = {
 	&znb_rx_stall_timeout_ms, 1000, 3600000
 };
-module_param_cb(rx_stall_timeout, &znb_param_range_ops,
+module_param_cb(rx_stall_timeout_msecs, &znb_param_range_ops,
 		&znb_rx_stall_timeout_p, 0644);
-MODULE_PARM_DESC(rx_stall_timeout,
+MODULE_PARM_DESC(rx_stall_timeout_msecs,
 		 "Milliseconds without guest RX buffers before carrier goes off (1000..3600000)");
 
 unsigned int znb_drain_timeout_ms = 120000;
@@ -173,8 +189,6 @@ static int __init znb_init(void)
 		return -ENODEV;
 	}
 
-	if (!znb_max_queues)
-		znb_max_queues = num_online_cpus();
 	znb_fatal_slots = clamp_t(unsigned int, znb_fatal_slots,
 				  XEN_NETIF_NR_SLOTS_MIN, ZNB_TX_SLOTS_MAX);
 
@@ -197,7 +211,7 @@ static int __init znb_init(void)
 		return err;
 	}
 	pr_info("vif backend ready (zero-copy guest TX, up to %u queues per vif)\n",
-		znb_max_queues);
+		znb_queues_offered());
 	return 0;
 }
 module_init(znb_init);

@@ -17,7 +17,7 @@
  * guest, so its qdisc holds nothing either.  A packet that waited
  * rx_drain_timeout_msecs is dropped with everything queued behind it, and
  * packets for the guest are dropped on arrival until it posts buffers again.
- * After rx_stall_timeout without buffers the queue also counts as stalled
+ * After rx_stall_timeout_msecs without buffers the queue also counts as stalled
  * (carrier off).
  */
 #include <linux/etherdevice.h>
@@ -532,7 +532,7 @@ static void znb_rx_start_dropping(struct znb_queue *q)
 	znb_rx_purge(q);
 }
 
-/* No buffer for rx_stall_timeout: carrier off until the guest posts one. */
+/* No buffer for rx_stall_timeout_msecs: carrier off until the guest posts one. */
 static void znb_rx_stall(struct znb_queue *q)
 {
 	struct znb_vif *vif = q->vif;

@@ -658,6 +658,46 @@ bool znb_tx_has_work(struct znb_queue *q)
 	return more && znb_txq_free_slots(&q->txq) >= ZNB_TX_SLOTS_MAX;
 }
 
+/*
+ * Charges the packet at req_cons to the vif's allowance (xl's rate=), by the
+ * total size its first request states, before anything of it is read.
+ * Without allowance the poll stops and @credit_timer polls again once the
+ * allowance is refilled; the requests wait on the ring meanwhile.
+ */
+static bool znb_tx_credit_ok(struct znb_queue *q, RING_IDX prod)
+{
+	struct znb_vif *vif = q->vif;
+	struct xen_netif_tx_request first;
+	u64 wait;
+
+	if (!READ_ONCE(vif->credit.bytes) || q->tx.req_cons == prod)
+		return true;
+	RING_COPY_REQUEST(&q->tx, q->tx.req_cons, &first);
+	spin_lock(&vif->credit_lock);
+	wait = znb_credit_take(&vif->credit, first.size,
+			       ktime_to_us(ktime_get()));
+	spin_unlock(&vif->credit_lock);
+	if (!wait)
+		return true;
+	WRITE_ONCE(q->tx_throttled, true);
+	mod_timer(&q->credit_timer, jiffies + usecs_to_jiffies(wait));
+	return false;
+}
+
+/**
+ * znb_tx_credit_timer() - the vif's transmit allowance was refilled
+ * @t: the queue's credit_timer
+ *
+ * Context: timer (softirq).
+ */
+void znb_tx_credit_timer(struct timer_list *t)
+{
+	struct znb_queue *q = znb_timer_container_of(q, t, credit_timer);
+
+	WRITE_ONCE(q->tx_throttled, false);
+	napi_schedule(&q->napi);
+}
+
 /**
  * znb_tx_poll() - consume guest TX requests
  * @q: queue
@@ -700,6 +740,8 @@ int znb_tx_poll(struct znb_queue *q, int budget)
 		prod = READ_ONCE(q->tx.sring->req_prod);
 		/* Read the requests only after the index covering them. */
 		virt_rmb();
+		if (!znb_tx_credit_ok(q, prod))
+			break;
 		v = znb_tx_gather(&q->tx, prod, &vif->lim, &p->plan);
 		if (v == ZNB_TX_EMPTY)
 			break;

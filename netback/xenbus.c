@@ -22,6 +22,9 @@
  * @lock: serialises state changes, watch callbacks and removal
  * @hotplug_watch: watch on our hotplug-status node
  * @have_watch: @hotplug_watch is registered
+ * @rate_watch: watch on our rate node (xl's rate=, changed live by
+ *	xl network-attach or xenstore-write)
+ * @have_rate_watch: @rate_watch is registered
  * @hotplug_ok: the hotplug script reported "connected"
  * @frontend_state: last state seen at the frontend
  * @connected: rings mapped and queues running
@@ -32,12 +35,15 @@ struct znb_backend {
 	struct mutex lock; /* state machine, watch callback, removal */
 	struct xenbus_watch hotplug_watch;
 	bool have_watch;
+	struct xenbus_watch rate_watch;
+	bool have_rate_watch;
 	bool hotplug_ok;
 	enum xenbus_state frontend_state;
 	bool connected;
 };
 
-static int znb_write_features(struct xenbus_device *dev)
+static int znb_write_features(struct xenbus_device *dev,
+			      unsigned int vif_queues)
 {
 	static const char *const on[] = {
 		"feature-sg", "feature-gso-tcpv4", "feature-gso-tcpv6",
@@ -64,7 +70,8 @@ again:
 	if (err)
 		goto abort;
 	what = "multi-queue-max-queues";
-	err = xenbus_printf(xbt, dev->nodename, what, "%u", znb_max_queues);
+	err = xenbus_printf(xbt, dev->nodename, what, "%u",
+			    vif_queues);
 	if (err)
 		goto abort;
 	err = xenbus_transaction_end(xbt, 0);
@@ -161,7 +168,7 @@ static int znb_connect(struct znb_backend *be)
 	struct znb_queue **queues;
 	int err;
 
-	max = min_t(unsigned int, znb_max_queues, vif->dev->num_tx_queues);
+	max = vif->dev->num_tx_queues;
 	nr = xenbus_read_unsigned(dev->otherend, "multi-queue-num-queues", 1);
 	if (nr == 0 || nr > max) {
 		xenbus_dev_fatal(dev, -EINVAL, "guest asked for %u queues, at most %u are offered",
@@ -276,6 +283,32 @@ static void znb_hotplug_changed(struct xenbus_watch *watch, const char *path,
 	kfree(val);
 }
 
+/*
+ * The toolstack writes "rate" = "BYTES,MICROSECONDS" (libxl, from xl's rate=)
+ * before the vif appears and whenever an admin changes it; no key, or a
+ * removed one, means no limit.  Only dom0 can write our directory.
+ */
+static void znb_rate_changed(struct xenbus_watch *watch, const char *path,
+			     const char *token)
+{
+	struct znb_backend *be = container_of(watch, struct znb_backend,
+					      rate_watch);
+	u32 period_us = 0;
+	u64 bytes = 0;
+	char *val;
+
+	val = xenbus_read(XBT_NIL, be->dev->nodename, "rate", NULL);
+	if (!IS_ERR(val)) {
+		if (!znb_credit_parse(val, &bytes, &period_us)) {
+			netdev_warn(be->vif->dev, "rate '%s' is not BYTES,MICROSECONDS: not rate-limited\n",
+				    val);
+			bytes = 0;
+		}
+		kfree(val);
+	}
+	znb_vif_set_rate(be->vif, bytes, period_us);
+}
+
 static void znb_switch_closed(struct xenbus_device *dev)
 {
 	if (dev->state == XenbusStateConnected)
@@ -345,6 +378,11 @@ static void znb_remove(struct xenbus_device *dev)
 		kfree(be->hotplug_watch.node);
 		be->have_watch = false;
 	}
+	if (be->have_rate_watch) {
+		unregister_xenbus_watch(&be->rate_watch);
+		kfree(be->rate_watch.node);
+		be->have_rate_watch = false;
+	}
 	mutex_lock(&be->lock);
 	znb_disconnect(be);
 	if (dev->state != XenbusStateClosed)
@@ -375,10 +413,6 @@ static int znb_probe(struct xenbus_device *dev,
 	be->frontend_state = XenbusStateUnknown;
 	dev_set_drvdata(&dev->dev, be);
 
-	err = znb_write_features(dev);
-	if (err)
-		goto fail;
-
 	handle = xenbus_read_unsigned(dev->nodename, "handle", 0);
 	be->vif = znb_vif_create(dev, dev->otherend_id, handle);
 	if (IS_ERR(be->vif)) {
@@ -389,12 +423,23 @@ static int znb_probe(struct xenbus_device *dev,
 		goto fail;
 	}
 
+	err = znb_write_features(dev, be->vif->dev->num_tx_queues);
+	if (err)
+		goto fail;
+
 	err = xenbus_watch_pathfmt(dev, &be->hotplug_watch, NULL,
 				   znb_hotplug_changed, "%s/%s",
 				   dev->nodename, "hotplug-status");
 	if (err)
 		goto fail;
 	be->have_watch = true;
+	/* Fires once now with the current value, then on every change. */
+	err = xenbus_watch_pathfmt(dev, &be->rate_watch, NULL,
+				   znb_rate_changed, "%s/%s", dev->nodename,
+				   "rate");
+	if (err)
+		goto fail;
+	be->have_rate_watch = true;
 
 	err = xenbus_switch_state(dev, XenbusStateInitWait);
 	if (err)

@@ -29,6 +29,7 @@ typedef uint64_t u64;
 typedef int16_t s16;
 
 #ifndef likely
+#define BIT_ULL(n)	(1ULL << (n))
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #endif

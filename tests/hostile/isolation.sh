@@ -189,7 +189,7 @@ for c in reconnect-after-disable closed-then-connected rx-without-notify; do
 done
 
 # ---- part 4: a runtime write that would break the module is refused and changes nothing
-for p in rx_stall_timeout drain_timeout rx_drain_timeout_msecs rx_queue_len rx_queue_bytes; do
+for p in rx_stall_timeout_msecs drain_timeout rx_drain_timeout_msecs rx_queue_len rx_queue_bytes; do
     f=/sys/module/znetback/parameters/$p
     if [ ! -e $f ]; then fail "param-$p-zero-refused" "no parameter $p"; continue; fi
     before=$(cat $f)
@@ -198,3 +198,8 @@ for p in rx_stall_timeout drain_timeout rx_drain_timeout_msecs rx_queue_len rx_q
     [ "$r" = accepted ] && echo "$before" > $f
     check_eq "param-$p-zero-refused" "refused $before" "$r $after"
 done
+# max_queues: 0 is the default (the CPUs, at most 8), more than 64 is refused
+f=/sys/module/znetback/parameters/max_queues
+before=$(cat $f)
+if echo 100 > $f 2>/dev/null; then r=accepted; echo "$before" > $f; else r=refused; fi
+check_eq param-max_queues-100-refused "refused $before" "$r $(cat $f)"
