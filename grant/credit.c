@@ -2,9 +2,9 @@
 /*
  * Rate limit of a guest's transmissions, with the meaning libxl gives the
  * vif's rate= option: at most BYTES every MICROSECONDS, refilled at the
- * start of every period.  A packet is charged whole before it is read from
- * the ring, so a throttled guest's requests simply wait there: nothing is
- * dropped, and nothing of dom0's is held for it meanwhile.
+ * start of every period.  A packet is charged whole before anything of it
+ * is mapped or copied, so a throttled guest's requests simply wait on its
+ * ring: nothing is dropped, and nothing of dom0's is held for it meanwhile.
  */
 #include "znb_credit.h"
 
@@ -57,7 +57,7 @@ static u64 znb_credit_burst(const struct znb_credit *c)
  * @period_us: the period
  * @now_us: current time
  *
- * The new rate starts with one period's allowance, as at connect.
+ * The new rate starts with one period's allowance.
  */
 void znb_credit_set(struct znb_credit *c, u64 bytes, u32 period_us, u64 now_us)
 {
@@ -79,7 +79,7 @@ void znb_credit_set(struct znb_credit *c, u64 bytes, u32 period_us, u64 now_us)
  * @now_us: current time
  *
  * Return: 0 if the packet may go (it is charged), otherwise how many
- * microseconds until the next refill, when it may be asked again.
+ * microseconds until enough is refilled for it, when it may be asked again.
  */
 u64 znb_credit_take(struct znb_credit *c, u32 size, u64 now_us)
 {
@@ -102,5 +102,7 @@ u64 znb_credit_take(struct znb_credit *c, u32 size, u64 now_us)
 		c->left -= size;
 		return 0;
 	}
-	return c->next_us - now_us;
+	/* The refills it still needs after the next one; it fits the burst. */
+	return c->next_us - now_us +
+	       (size - c->left - 1) / c->bytes * c->period_us;
 }

@@ -184,8 +184,9 @@ struct znb_tx_pending {
  *	refilled (armed by the NAPI poll)
  * @tx_throttled: the last poll stopped for want of allowance; until
  *	@credit_timer fires the TX EOI is not paid, so a throttled guest's
- *	notifications cost nothing (set by the NAPI poll, cleared by
- *	@credit_timer)
+ *	notifications cost nothing (on a frontend's single shared channel its
+ *	RX notifications wait too, up to the refill) (set by the NAPI poll,
+ *	cleared by @credit_timer)
  * @dealloc_work: unmaps released slots and answers them
  * @dealloc_timer: queues @dealloc_work after a gathering window or a retry
  *	delay (an hrtimer: a jiffy is up to 10 ms, far longer than either)

@@ -32,9 +32,10 @@ static void znb_dbg_queue(struct seq_file *m, struct znb_queue *q)
 	u64 now = ktime_get_ns();
 	unsigned int i;
 
-	seq_printf(m, "queue %u: live %d disabled %d eoi_pending %#lx\n",
+	seq_printf(m, "queue %u: live %d disabled %d eoi_pending %#lx tx_throttled %d\n",
 		   q->id, q->live, atomic_read(&q->vif->disabled),
-		   atomic_long_read(&q->eoi_pending));
+		   atomic_long_read(&q->eoi_pending),
+		   READ_ONCE(q->tx_throttled));
 	if (q->tx.sring)
 		seq_printf(m, "  tx: req_prod %u req_cons %u rsp_prod_pvt %u rsp_prod %u req_event %u rsp_event %u\n",
 			   READ_ONCE(q->tx.sring->req_prod), q->tx.req_cons,

@@ -952,21 +952,35 @@ struct znb_vif *znb_vif_create(struct xenbus_device *xbdev, domid_t domid,
  * @bytes: bytes per period, 0 for no limit
  * @period_us: the period in microseconds
  *
- * Takes effect at the next packet of every queue, with a full allowance.
+ * A changed rate starts with one period's allowance and reaches a queue
+ * that waits for the old one at once.
  *
- * Context: process (the watch on the rate key).
+ * Context: process, under the backend's lock (the queues stay as they are).
  */
 void znb_vif_set_rate(struct znb_vif *vif, u64 bytes, u32 period_us)
 {
+	struct znb_queue **queues = vif->queues;
+	unsigned int i;
+	bool same;
+
 	spin_lock_bh(&vif->credit_lock);
-	znb_credit_set(&vif->credit, bytes, period_us, ktime_to_us(ktime_get()));
+	same = vif->credit.bytes == (period_us ? bytes : 0) &&
+	       (!bytes || vif->credit.period_us == period_us);
+	if (!same)
+		znb_credit_set(&vif->credit, bytes, period_us,
+			       ktime_to_us(ktime_get()));
 	bytes = vif->credit.bytes;
 	spin_unlock_bh(&vif->credit_lock);
+	if (same)
+		return;
 	if (bytes)
 		netdev_info(vif->dev, "guest transmit limited to %llu bytes every %u us (rate)\n",
 			    bytes, period_us);
 	else
 		netdev_info(vif->dev, "guest transmit not rate-limited\n");
+	for (i = 0; queues && i < vif->nr_queues; i++)
+		if (READ_ONCE(queues[i]->tx_throttled))
+			mod_timer(&queues[i]->credit_timer, jiffies);
 }
 
 /**

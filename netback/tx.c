@@ -659,28 +659,27 @@ bool znb_tx_has_work(struct znb_queue *q)
 }
 
 /*
- * Charges the packet at req_cons to the vif's allowance (xl's rate=), by the
- * total size its first request states, before anything of it is read.
- * Without allowance the poll stops and @credit_timer polls again once the
- * allowance is refilled; the requests wait on the ring meanwhile.
+ * Charges a gathered packet to the vif's allowance (xl's rate=), by the size
+ * in the plan: the one copy of its first request that was validated and that
+ * the packet is built from.  Without allowance @credit_timer polls again once
+ * enough is refilled.
  */
-static bool znb_tx_credit_ok(struct znb_queue *q, RING_IDX prod)
+static bool znb_tx_credit_ok(struct znb_queue *q, unsigned int size)
 {
 	struct znb_vif *vif = q->vif;
-	struct xen_netif_tx_request first;
 	u64 wait;
 
-	if (!READ_ONCE(vif->credit.bytes) || q->tx.req_cons == prod)
+	if (!READ_ONCE(vif->credit.bytes))
 		return true;
-	RING_COPY_REQUEST(&q->tx, q->tx.req_cons, &first);
 	spin_lock(&vif->credit_lock);
-	wait = znb_credit_take(&vif->credit, first.size,
-			       ktime_to_us(ktime_get()));
+	wait = znb_credit_take(&vif->credit, size, ktime_to_us(ktime_get()));
 	spin_unlock(&vif->credit_lock);
 	if (!wait)
 		return true;
 	WRITE_ONCE(q->tx_throttled, true);
-	mod_timer(&q->credit_timer, jiffies + usecs_to_jiffies(wait));
+	/* At most a period and a packet's worth of periods: far below. */
+	mod_timer(&q->credit_timer,
+		  jiffies + usecs_to_jiffies(min_t(u64, wait, UINT_MAX)));
 	return false;
 }
 
@@ -716,7 +715,7 @@ int znb_tx_poll(struct znb_queue *q, int budget)
 	while (done < budget) {
 		struct znb_tx_pending *p;
 		enum znb_tx_verdict v;
-		RING_IDX prod;
+		RING_IDX cons, prod;
 
 		if (atomic_read(&vif->disabled))
 			break;
@@ -737,16 +736,20 @@ int znb_tx_poll(struct znb_queue *q, int budget)
 			znb_tx_flush(q);
 
 		p = &q->pend[q->nr_pend];
+		cons = q->tx.req_cons;
 		prod = READ_ONCE(q->tx.sring->req_prod);
 		/* Read the requests only after the index covering them. */
 		virt_rmb();
-		if (!znb_tx_credit_ok(q, prod))
-			break;
 		v = znb_tx_gather(&q->tx, prod, &vif->lim, &p->plan);
 		if (v == ZNB_TX_EMPTY)
 			break;
 		if (v == ZNB_TX_FATAL) {
 			znb_tx_fatal(q, &p->plan, prod);
+			break;
+		}
+		if (!znb_tx_credit_ok(q, p->plan.pkt_len)) {
+			/* Nothing answered yet: read it again, whole, later. */
+			q->tx.req_cons = cons;
 			break;
 		}
 		done++;

@@ -22,8 +22,8 @@
  * @lock: serialises state changes, watch callbacks and removal
  * @hotplug_watch: watch on our hotplug-status node
  * @have_watch: @hotplug_watch is registered
- * @rate_watch: watch on our rate node (xl's rate=, changed live by
- *	xl network-attach or xenstore-write)
+ * @rate_watch: watch on our rate node (xl's rate=; an admin changes it
+ *	live with xenstore-write)
  * @have_rate_watch: @rate_watch is registered
  * @hotplug_ok: the hotplug script reported "connected"
  * @frontend_state: last state seen at the frontend
@@ -298,7 +298,11 @@ static void znb_rate_changed(struct xenbus_watch *watch, const char *path,
 	char *val;
 
 	val = xenbus_read(XBT_NIL, be->dev->nodename, "rate", NULL);
-	if (!IS_ERR(val)) {
+	if (IS_ERR(val)) {
+		/* Only a removed key lifts the limit, not a failed read. */
+		if (PTR_ERR(val) != -ENOENT)
+			return;
+	} else {
 		if (!znb_credit_parse(val, &bytes, &period_us)) {
 			netdev_warn(be->vif->dev, "rate '%s' is not BYTES,MICROSECONDS: not rate-limited\n",
 				    val);
@@ -306,7 +310,10 @@ static void znb_rate_changed(struct xenbus_watch *watch, const char *path,
 		}
 		kfree(val);
 	}
+	/* Under the lock: a connect or disconnect does not change the queues. */
+	mutex_lock(&be->lock);
 	znb_vif_set_rate(be->vif, bytes, period_us);
+	mutex_unlock(&be->lock);
 }
 
 static void znb_switch_closed(struct xenbus_device *dev)

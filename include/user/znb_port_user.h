@@ -29,7 +29,6 @@ typedef uint64_t u64;
 typedef int16_t s16;
 
 #ifndef likely
-#define BIT_ULL(n)	(1ULL << (n))
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #endif
@@ -47,6 +46,10 @@ typedef int16_t s16;
 #define ZNB_RSP_ERROR		NETIF_RSP_ERROR
 #define ZNB_RSP_NULL		NETIF_RSP_NULL
 #define ZNB_PAGE_SIZE		4096u
+
+#ifndef BIT_ULL
+#define BIT_ULL(n)	(1ULL << (n))
+#endif
 
 struct znb_ref {
 	int count;
