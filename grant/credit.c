@@ -51,25 +51,33 @@ static u64 znb_credit_burst(const struct znb_credit *c)
 }
 
 /**
- * znb_credit_set() - apply a (new) rate
- * @c: credit
+ * znb_credit_set() - apply a rate, if it is not the one in force
+ * @c: credit (zeroed before its first use: no limit)
  * @bytes: allowance per period, 0 for no limit
  * @period_us: the period
  * @now_us: current time
  *
- * The new rate starts with one period's allowance.
+ * A changed rate starts with one period's allowance; the rate in force
+ * (the watch fires again with the same value) keeps what is left of its own.
+ *
+ * Return: true if the rate changed.
  */
-void znb_credit_set(struct znb_credit *c, u64 bytes, u32 period_us, u64 now_us)
+bool znb_credit_set(struct znb_credit *c, u64 bytes, u32 period_us, u64 now_us)
 {
 	if (!period_us)
 		bytes = 0;
 	/* Beyond any link's speed; keeps the refill sums far from overflow. */
 	if (bytes > ZNB_CREDIT_MAX_BYTES)
 		bytes = ZNB_CREDIT_MAX_BYTES;
+	if (!bytes)
+		period_us = 0;
+	if (c->bytes == bytes && c->period_us == period_us)
+		return false;
 	c->bytes = bytes;
-	c->period_us = bytes ? period_us : 0;
+	c->period_us = period_us;
 	c->left = bytes;
-	c->next_us = now_us + c->period_us;
+	c->next_us = now_us + period_us;
+	return true;
 }
 
 /**

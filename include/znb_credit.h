@@ -35,7 +35,7 @@ struct znb_credit {
 };
 
 bool znb_credit_parse(const char *text, u64 *bytes, u32 *period_us);
-void znb_credit_set(struct znb_credit *c, u64 bytes, u32 period_us, u64 now_us);
+bool znb_credit_set(struct znb_credit *c, u64 bytes, u32 period_us, u64 now_us);
 u64 znb_credit_take(struct znb_credit *c, u32 size, u64 now_us);
 
 #endif /* ZNB_CREDIT_H */

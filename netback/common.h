@@ -411,6 +411,7 @@ static inline void znb_race_delay(const unsigned int *us)
 #endif
 
 /* main.c */
+unsigned int znb_queues_offered(void);
 extern unsigned int znb_fatal_slots;
 extern unsigned int znb_rx_queue_len;
 extern unsigned int znb_rx_queue_bytes;
@@ -426,9 +427,6 @@ extern struct workqueue_struct *znb_wq;
 extern struct dentry *znb_debugfs_root;
 extern atomic_t znb_pages_mapped;
 extern atomic_t znb_queues_draining;
-
-/* main.c */
-unsigned int znb_queues_offered(void);
 
 /* interface.c */
 struct znb_vif *znb_vif_create(struct xenbus_device *xbdev, domid_t domid,

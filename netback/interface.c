@@ -961,17 +961,15 @@ void znb_vif_set_rate(struct znb_vif *vif, u64 bytes, u32 period_us)
 {
 	struct znb_queue **queues = vif->queues;
 	unsigned int i;
-	bool same;
+	bool changed;
 
 	spin_lock_bh(&vif->credit_lock);
-	same = vif->credit.bytes == (period_us ? bytes : 0) &&
-	       (!bytes || vif->credit.period_us == period_us);
-	if (!same)
-		znb_credit_set(&vif->credit, bytes, period_us,
-			       ktime_to_us(ktime_get()));
+	changed = znb_credit_set(&vif->credit, bytes, period_us,
+				 ktime_to_us(ktime_get()));
 	bytes = vif->credit.bytes;
+	period_us = vif->credit.period_us;
 	spin_unlock_bh(&vif->credit_lock);
-	if (same)
+	if (!changed)
 		return;
 	if (bytes)
 		netdev_info(vif->dev, "guest transmit limited to %llu bytes every %u us (rate)\n",

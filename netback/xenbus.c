@@ -373,23 +373,25 @@ static void znb_frontend_changed(struct xenbus_device *dev,
 	mutex_unlock(&be->lock);
 }
 
+/* Unregisters a watch made with xenbus_watch_pathfmt(), if it was made. */
+static void znb_unwatch(struct xenbus_watch *watch, bool *registered)
+{
+	if (!*registered)
+		return;
+	unregister_xenbus_watch(watch);
+	kfree(watch->node);
+	*registered = false;
+}
+
 static void znb_remove(struct xenbus_device *dev)
 {
 	struct znb_backend *be = dev_get_drvdata(&dev->dev);
 
 	if (!be)
 		return;
-	/* Not under be->lock: the watch callback takes it. */
-	if (be->have_watch) {
-		unregister_xenbus_watch(&be->hotplug_watch);
-		kfree(be->hotplug_watch.node);
-		be->have_watch = false;
-	}
-	if (be->have_rate_watch) {
-		unregister_xenbus_watch(&be->rate_watch);
-		kfree(be->rate_watch.node);
-		be->have_rate_watch = false;
-	}
+	/* Not under be->lock: the watch callbacks take it. */
+	znb_unwatch(&be->hotplug_watch, &be->have_watch);
+	znb_unwatch(&be->rate_watch, &be->have_rate_watch);
 	mutex_lock(&be->lock);
 	znb_disconnect(be);
 	if (dev->state != XenbusStateClosed)
