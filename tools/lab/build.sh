@@ -72,7 +72,7 @@ lab_resolve() {
 lab_fetch() {
     lab_detect_abi
     mkdir -p "$ZNB_CACHE/debs"
-    local list missing=() url f
+    local list
     if ! list=$(lab_resolve); then
         if [ -e "$ZNB_CACHE/root-last" ]; then
             warn "apt cannot resolve the package list; reusing cached root $(readlink "$ZNB_CACHE/root-last")"
@@ -81,36 +81,48 @@ lab_fetch() {
         fi
         die "apt-get download --print-uris failed (run: apt-get update)"
     fi
-    while read -r url f; do
-        [ -s "$ZNB_CACHE/debs/$f" ] || missing+=("$f")
-    done <<<"$list"
-    if [ ${#missing[@]} -gt 0 ]; then
-        log "downloading ${#missing[@]} package(s) into $ZNB_CACHE/debs"
-        # apt-get download wants names; map file names back to name=version
-        local specs=() p v
-        for f in "${missing[@]}"; do
-            p=${f%%_*}; v=${f#*_}; v=${v%_*}; v=${v//%3a/:}
-            specs+=("$p=$v")
-        done
-        (cd "$ZNB_CACHE/debs" && apt-get download "${specs[@]}" >"$ZNB_CACHE/apt-download.log" 2>&1) \
-            || { cat "$ZNB_CACHE/apt-download.log" >&2; die "apt-get download failed"; }
-    else
-        log "all $(echo "$list" | wc -l) packages cached in $ZNB_CACHE/debs"
-    fi
     LAB_DEBS=$(echo "$list" | awk '{print $2}' | sort)
+    # shellcheck disable=SC2086
+    lab_download $LAB_DEBS
     local key
     key=root-$(echo "$LAB_DEBS" | sha256sum | cut -c1-16)
     LAB_ROOT=$ZNB_CACHE/$key
-    if [ ! -e "$LAB_ROOT/.complete" ]; then
-        log "unpacking $(echo "$LAB_DEBS" | wc -l) debs into $LAB_ROOT"
-        rm -rf "$LAB_ROOT" "$LAB_ROOT.tmp"; mkdir -p "$LAB_ROOT.tmp"
-        for f in $LAB_DEBS; do dpkg -x "$ZNB_CACHE/debs/$f" "$LAB_ROOT.tmp" || die "dpkg -x $f failed"; done
-        echo "$LAB_DEBS" > "$LAB_ROOT.tmp/.complete"
-        mv "$LAB_ROOT.tmp" "$LAB_ROOT"
+    # shellcheck disable=SC2086
+    if lab_unpack "$LAB_ROOT" $LAB_DEBS; then
         # keep only the newest few unpacked roots
         ls -dt "$ZNB_CACHE"/root-* 2>/dev/null | grep -v -- '-last$' | tail -n +4 | xargs -r rm -rf
     fi
     ln -sfn "$key" "$ZNB_CACHE/root-last"
+}
+
+# lab_download FILE...: the .deb files (as apt names them) not yet in $ZNB_CACHE/debs
+lab_download() {
+    local missing=() specs=() f p v
+    for f in "$@"; do [ -s "$ZNB_CACHE/debs/$f" ] || missing+=("$f"); done
+    if [ ${#missing[@]} = 0 ]; then
+        log "all $# packages cached in $ZNB_CACHE/debs"
+        return 0
+    fi
+    log "downloading ${#missing[@]} package(s) into $ZNB_CACHE/debs"
+    # apt-get download wants names; map file names back to name=version
+    for f in "${missing[@]}"; do
+        p=${f%%_*}; v=${f#*_}; v=${v%_*}; v=${v//%3a/:}
+        specs+=("$p=$v")
+    done
+    (cd "$ZNB_CACHE/debs" && apt-get download "${specs[@]}" >"$ZNB_CACHE/apt-download.log" 2>&1) \
+        || { cat "$ZNB_CACHE/apt-download.log" >&2; die "apt-get download failed"; }
+}
+
+# lab_unpack DIR FILE...: dpkg -x the cached debs into DIR, unless done already (returns 1
+# then); a half-done DIR never counts as done
+lab_unpack() {
+    local dir=$1 f; shift
+    [ ! -e "$dir/.complete" ] || return 1
+    log "unpacking $# deb(s) into $dir"
+    rm -rf "$dir" "$dir.tmp"; mkdir -p "$dir.tmp"
+    for f in "$@"; do dpkg -x "$ZNB_CACHE/debs/$f" "$dir.tmp" || die "dpkg -x $f failed"; done
+    echo "$@" | tr ' ' '\n' > "$dir.tmp/.complete"
+    mv "$dir.tmp" "$dir"
 }
 
 # ---------------------------------------------------------------- image helpers
@@ -189,24 +201,17 @@ add_module() { # DEST NAME
 lab_guest_kernel() {
     GUEST_ABI=$LAB_ABI GUEST_KROOT=$LAB_ROOT
     [ -n "${LAB_GUEST_KERNEL:-}" ] || return 0
-    local h pkg url f
+    local h pkg f
     h=$("$LAB_REPO/tools/kernel-headers.sh" "$LAB_GUEST_KERNEL") ||
         die "LAB_GUEST_KERNEL=$LAB_GUEST_KERNEL: Debian serves no headers for it (tools/kernel-headers.sh)"
     GUEST_ABI=${h##*/linux-headers-}
     [ "$GUEST_ABI" != "$LAB_ABI" ] || return 0
     pkg=$(lab_image_pkg "$GUEST_ABI") || exit 2
-    read -r url f < <(apt-get download --print-uris "$pkg" 2>/dev/null | awk '{gsub("\x27","",$1); print $1, $2}')
+    read -r _ f < <(apt-get download --print-uris "$pkg" 2>/dev/null | awk '{gsub("\x27","",$1); print $1, $2}')
     [ -n "${f:-}" ] || die "apt-get download --print-uris $pkg failed (apt-get update?)"
-    if [ ! -s "$ZNB_CACHE/debs/$f" ]; then
-        log "downloading $pkg for the guests into $ZNB_CACHE/debs"
-        (cd "$ZNB_CACHE/debs" && apt-get download "$pkg" >"$ZNB_CACHE/apt-download.log" 2>&1) ||
-            { cat "$ZNB_CACHE/apt-download.log" >&2; die "apt-get download $pkg failed"; }
-    fi
+    lab_download "$f"
     GUEST_KROOT=$ZNB_CACHE/kernel-${f%.deb}
-    if [ ! -e "$GUEST_KROOT/.complete" ]; then
-        rm -rf "$GUEST_KROOT"; dpkg -x "$ZNB_CACHE/debs/$f" "$GUEST_KROOT" || die "dpkg -x $f failed"
-        touch "$GUEST_KROOT/.complete"
-    fi
+    lab_unpack "$GUEST_KROOT" "$f" || true
 }
 
 _stamp_inputs() { # what the base images depend on
