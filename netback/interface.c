@@ -869,16 +869,7 @@ static void znb_get_ethtool_stats(struct net_device *dev,
 	data[ZNB_ES_HDR_NONLINEAR] = qs.hdr_nonlinear;
 }
 
-static void znb_get_drvinfo(struct net_device *dev,
-			    struct ethtool_drvinfo *info)
-{
-	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
-	strscpy(info->bus_info, dev_name(dev->dev.parent),
-		sizeof(info->bus_info));
-}
-
 static const struct ethtool_ops znb_ethtool_ops = {
-	.get_drvinfo = znb_get_drvinfo,
 	.get_link = ethtool_op_get_link,
 	.get_sset_count = znb_get_sset_count,
 	.get_strings = znb_get_strings,

@@ -205,7 +205,9 @@ static int __init znb_init(void)
 
 	err = znb_xenbus_init();
 	if (err) {
-		pr_err("cannot register the vif backend driver: %d\n", err);
+		pr_err("cannot register the vif backend driver: %d%s\n", err,
+		       err == -EBUSY ?
+		       " (another vif backend, e.g. xen-netback, is loaded)" : "");
 		debugfs_remove_recursive(znb_debugfs_root);
 		destroy_workqueue(znb_wq);
 		return err;
@@ -231,3 +233,4 @@ module_exit(znb_exit);
 MODULE_DESCRIPTION("Xen zero-copy network backend (vif)");
 MODULE_LICENSE("GPL");
 MODULE_ALIAS("xen-backend:vif");
+MODULE_VERSION(ZNB_VERSION);

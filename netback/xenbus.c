@@ -465,8 +465,13 @@ static const struct xenbus_device_id znb_ids[] = {
 	{ "" }
 };
 
+/*
+ * No .name and no ethtool get_drvinfo: the driver is then named after the
+ * device type, "vif", in sysfs and in `ethtool -i`, as in-tree xen-netback
+ * is, so udev and systemd-networkd rules matching Driver=vif keep working.
+ * Which module drives a vif: /sys/class/net/VIF/device/driver/module.
+ */
 static struct xenbus_driver znb_driver = {
-	.name = KBUILD_MODNAME,
 	.ids = znb_ids,
 	.probe = znb_probe,
 	.remove = znb_remove,

@@ -26,7 +26,7 @@ for m in $MUTATIONS; do
 	dir=$BUILD/lab-mut/$m
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	cp -r Kbuild grant include netback "$dir/"
+	cp -r Kbuild VERSION grant include netback "$dir/"
 	if ! make -C "$KDIR" M="$PWD/$dir" KCFLAGS="-DZNB_MUTATE_$m -Wno-cpp" modules > "$dir/build.log" 2>&1; then
 		tail -20 "$dir/build.log"
 		echo "FAIL mutant-$m: does not build"

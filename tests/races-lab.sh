@@ -14,7 +14,7 @@ dir=$BUILD/lab-races
 [ -n "$KDIR" ] || { echo "FAIL setup: no /usr/src/linux-headers-*-amd64 (run make deps)"; exit 1; }
 rm -rf "$dir"
 mkdir -p "$dir"
-cp -r Kbuild grant include netback "$dir/"
+cp -r Kbuild VERSION grant include netback "$dir/"
 if ! make -C "$KDIR" M="$PWD/$dir" KCFLAGS="-DZNB_LAB_RACE_WINDOWS" W=1 modules > "$dir/build.log" 2>&1 ||
    grep -qE 'warning:|error:' "$dir/build.log"; then
 	tail -20 "$dir/build.log"

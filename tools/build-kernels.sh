@@ -15,7 +15,7 @@ for k in "$@"; do
 	abi=${kdir##*/linux-headers-}
 	dir=build/kernels/$abi
 	rm -rf "$dir" && mkdir -p "$dir"
-	cp -r Kbuild grant include netback "$dir/"
+	cp -r Kbuild VERSION grant include netback "$dir/"
 	if make -C "$kdir" M="$PWD/$dir" W=1 modules > "$dir/build.log" 2>&1 &&
 	   ! grep -qE 'warning:|error:' "$dir/build.log" && [ -f "$dir/znetback.ko" ]; then
 		echo "PASS module-$abi (W=1, no warning: $dir/znetback.ko)"

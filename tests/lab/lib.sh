@@ -242,6 +242,18 @@ backend_stats() {
 backend_stat() { ethtool -S "$1" 2>/dev/null | awk -v k="$2:" '$1==k{print $2}'; }
 # znetback always has its counters: there an empty value means a gone vif or a renamed
 # counter, an error to report, never a 0. The in-tree xen-netback has none of them.
+# check_vif_identity VIF: the vif is named as in-tree xen-netback names it (driver "vif" in
+# `ethtool -i` and sysfs: udev/systemd-networkd rules match on it), the module behind it is the
+# backend under test, and znetback's modinfo version is the tree's VERSION
+check_vif_identity() {
+    _drv=/sys/class/net/$1/device/driver
+    [ -e "$_drv/module" ] || { fail identity "no $_drv/module: is $1 a backend vif?"; return 1; }
+    check_eq identity-ethtool-driver vif "$(ethtool -i "$1" | awk '$1=="driver:"{print $2}')"
+    check_eq identity-sysfs-driver vif "$(basename "$(readlink "$_drv")")"
+    check_eq identity-module "$(backend_current | tr - _)" "$(basename "$(readlink "$_drv/module")")"
+    backend_is_znetback || return 0
+    check_eq identity-version "$LAB_ZNB_VERSION" "$(cat /sys/module/znetback/version 2>/dev/null)"
+}
 backend_is_znetback() { [ "$(backend_current)" = znetback ]; }
 is_count() { case "$1" in ''|*[!0-9]*) return 1 ;; esac; }
 is_count_above_zero() { is_count "$1" && [ "$1" -gt 0 ]; }
