@@ -16,7 +16,7 @@ FUZZ_LONG_SECONDS ?= 600
 KERNEL_SOURCES := $(wildcard netback/*.[ch] grant/*.[ch] include/*.h)
 
 .PHONY: help all tools deps unit mutations fuzz fuzz-smoke kbuild-core module modules-all \
-	checkpatch check demo lab-check lab-check-6.12 lab-check-mixed lab-races lab-mutations fuzz-lab bench bench-timed clean
+	checkpatch check deb deb-test demo lab-check lab-check-6.12 lab-check-mixed lab-races lab-mutations fuzz-lab bench bench-timed clean
 
 help:
 	@echo "znetback — zero-copy Xen network backend for dom0"
@@ -33,6 +33,8 @@ help:
 	@echo "  make kbuild-core compile grant/ with Kbuild, W=1, warnings are errors"
 	@echo "  make modules-all build znetback.ko for every supported kernel (6.1, 6.12), W=1"
 	@echo "  make checkpatch  checkpatch.pl --strict on the kernel sources"
+	@echo "  make deb         build/deb/znetback-dkms_$$(cat VERSION)_all.deb (dh-dkms; see README)"
+	@echo "  make deb-test    install that package here, dkms build/install on 6.1 and 6.12, purge"
 	@echo "  make lab-check   run every lab scenario on real Xen in QEMU (LAB_KERNEL=6.12: on 6.12)"
 	@echo "  make lab-check-6.12, lab-check-mixed"
 	@echo "                   what make check runs on 6.12 (KFENCE) and with 6.12 guests on 6.1"
@@ -127,6 +129,13 @@ checkpatch: $(CHECKPATCH)
 check:
 	@tools/deps.sh
 	@tests/check.sh
+
+# The DKMS package; deb-test installs it on this machine and purges it again (part of check).
+deb:
+	@tools/deb/build.sh
+
+deb-test:
+	@tests/pkg/deb.sh
 
 demo:
 	@tools/deps.sh

@@ -11,6 +11,7 @@ packages=(
 	libxen-dev                                 # Xen public headers and libs
 	qemu-system-x86 cpio bc busybox-static     # the lab
 	xz-utils gzip
+	debhelper dh-dkms dkms fakeroot            # make deb and its install test
 )
 if [ -f "$here/lab/host-packages.txt" ]; then
 	while read -r p _; do
