@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
@@ -45,13 +46,24 @@ static int ethtool_ioctl(int fd, const char *ifname, void *cmd)
 	return ioctl(fd, SIOCETHTOOL, &ifr);
 }
 
-static bool is_znetback(int fd, const char *ifname)
+/*
+ * The driver is named "vif" (ethtool -i, sysfs), as xen-netback's is; the
+ * module behind the device says which backend serves it.
+ */
+static bool is_znetback(const char *ifname)
 {
-	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	char link[PATH_MAX], target[PATH_MAX];
+	ssize_t len;
+	const char *base;
 
-	if (ethtool_ioctl(fd, ifname, &info) < 0)
+	snprintf(link, sizeof(link), "/sys/class/net/%s/device/driver/module",
+		 ifname);
+	len = readlink(link, target, sizeof(target) - 1);
+	if (len < 0)
 		return false;
-	return strcmp(info.driver, DRIVER_NAME) == 0;
+	target[len] = '\0';
+	base = strrchr(target, '/');
+	return strcmp(base ? base + 1 : target, DRIVER_NAME) == 0;
 }
 
 static int read_stats(int fd, const char *ifname, struct vif_stats *vs)
@@ -130,7 +142,7 @@ static int collect(struct vif_stats **out, const char *only)
 
 		if (only && strcmp(only, it->if_name) != 0)
 			continue;
-		if (!is_znetback(fd, it->if_name) || read_stats(fd, it->if_name, &vs) < 0)
+		if (!is_znetback(it->if_name) || read_stats(fd, it->if_name, &vs) < 0)
 			continue;
 		grown = realloc(all, sizeof(*all) * (count + 1));
 		if (!grown) {
