@@ -242,6 +242,7 @@ backend_stats() {
 backend_stat() { ethtool -S "$1" 2>/dev/null | awk -v k="$2:" '$1==k{print $2}'; }
 # znetback always has its counters: there an empty value means a gone vif or a renamed
 # counter, an error to report, never a 0. The in-tree xen-netback has none of them.
+backend_is_znetback() { [ "$(backend_current)" = znetback ]; }
 # check_vif_identity VIF: the vif is named as in-tree xen-netback names it (driver "vif" in
 # `ethtool -i` and sysfs: udev/systemd-networkd rules match on it), the module behind it is the
 # backend under test, and znetback's modinfo version is the tree's VERSION
@@ -256,7 +257,6 @@ check_vif_identity() {
     check identity-znbstat sh -c "/usr/local/bin/znbstat | grep -qx '$1'"
     check_eq identity-version "$LAB_ZNB_VERSION" "$(cat /sys/module/znetback/version 2>/dev/null)"
 }
-backend_is_znetback() { [ "$(backend_current)" = znetback ]; }
 is_count() { case "$1" in ''|*[!0-9]*) return 1 ;; esac; }
 is_count_above_zero() { is_count "$1" && [ "$1" -gt 0 ]; }
 # maps_nothing VIF WHY: in this scenario VIF never has to map a guest page (it only carries

@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <dirent.h>
 
-#define DRIVER_NAME "znetback"
+#define BACKEND_MODULE "znetback"
 #define GLOBAL_MAPPED "/sys/kernel/debug/znetback/pages_mapped"
 
 struct vif_stats {
@@ -63,7 +63,7 @@ static bool is_znetback(const char *ifname)
 		return false;
 	target[len] = '\0';
 	base = strrchr(target, '/');
-	return strcmp(base ? base + 1 : target, DRIVER_NAME) == 0;
+	return strcmp(base ? base + 1 : target, BACKEND_MODULE) == 0;
 }
 
 static int read_stats(int fd, const char *ifname, struct vif_stats *vs)
@@ -176,7 +176,7 @@ static long global_mapped(void)
 static void print_table(struct vif_stats *vs, int n, bool all_stats)
 {
 	if (n == 0) {
-		printf("no vif served by %s\n", DRIVER_NAME);
+		printf("no vif served by %s\n", BACKEND_MODULE);
 		return;
 	}
 	for (int i = 0; i < n; i++) {
