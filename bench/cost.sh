@@ -1,6 +1,6 @@
 # Cost benchmark: the instructions dom0+Xen and the guests execute per GB (and per packet) carried, in-tree xen-netback vs znetback, every row run BENCH_COST_RUNS times per backend in one boot; LAB-COST lines for bench/cost-report. Counted by the znb-cost QEMU plugin (bench/cost-run sets LAB_COST_OUT), each row between two znbmark snapshots.
 # lab-backend: znetback
-# lab-timeout: 2400
+# lab-timeout: 3600
 #
 # dom0 runs on physical CPU 0 and the guests on CPU 1 (bench/cost-run boots Xen with
 # dom0_max_vcpus=1 dom0_vcpus_pin; guests get cpus="1"), so the plugin's cpu0 counts are what
@@ -10,10 +10,19 @@
 # Settings (BENCH_COST_* from the host's environment, via /lab/config):
 C_MIB=${BENCH_COST_MIB:-64}               # TCP rows: MiB per run
 C_UDP_MIB=${BENCH_COST_UDP_MIB:-4}        # 64 B UDP rows: MiB of payload per run
-C_RUNS=${BENCH_COST_RUNS:-2}              # runs per row and backend: the A/A spread
-# more rows: d2g-udp-64, g2d-udp-1472, d2g-udp-1472, g2d-tcp-1500, scale-N (N guests at once,
-# 2 to 8) (BENCH_COST_ROWS)
-C_ROWS=${BENCH_COST_ROWS:-"g2d-tcp d2g-tcp g2g-tcp g2d-udp-64"}
+C_MTU_MIB=${BENCH_COST_MTU_MIB:-16}       # rows of MTU-sized packets (-1472, -1500): MiB per run
+# runs per row and variant: the A/A spread, and a median that one odd run cannot move (a
+# dom0->guest TCP run now and then takes half as long again: the sender's own dynamics)
+C_RUNS=${BENCH_COST_RUNS:-3}
+C_D2G_UDP64_RATE=${BENCH_COST_D2G_UDP64_RATE:-4M}     # dom0 -> guest UDP: iperf3 -b (paced)
+C_D2G_UDP1472_RATE=${BENCH_COST_D2G_UDP1472_RATE:-50M}
+C_ROW_TIMEOUT=${BENCH_COST_ROW_TIMEOUT:-120}          # virtual seconds a run may take in the guest
+# the rows of the plain variants (auto, map, copy and xen-netback); scale-N: N guests at once
+# (1 to 8)
+C_ROWS=${BENCH_COST_ROWS:-"g2d-tcp d2g-tcp g2g-tcp g2d-udp-64 d2g-udp-64 g2d-udp-1472 d2g-udp-1472
+    g2d-tcp-1500 scale-2 scale-4 scale-8"}
+# the rows of a sweep variant (one with +PARAM=VALUE): the guest TX rows its parameters act on
+C_SWEEP_ROWS=${BENCH_COST_SWEEP_ROWS:-"g2d-tcp g2g-tcp g2d-udp-64"}
 # BACKEND:VARIANT; znetback variants: auto, map, copy (tx_policy 0, 1, 2), each optionally
 # +PARAM=VALUE... (module parameters, e.g. auto+tx_copy_below=0). Variants of one backend share
 # its guests: each starts from the module's defaults.
@@ -44,7 +53,7 @@ vif_stat() { # NAME VIF...: the sum of a statistics counter over the vifs
 
 # the guests the rows need: g1 and g2, or g1..gN for the largest scale-N row
 C_GUESTS=2
-for row in $C_ROWS; do
+for row in $C_ROWS $C_SWEEP_ROWS; do
     case $row in scale-*) [ "${row#scale-}" -gt $C_GUESTS ] && C_GUESTS=${row#scale-} ;; esac
 done
 guest_names() { local i=1; while [ $i -le "$1" ]; do echo g$i; i=$((i + 1)); done; }
@@ -81,12 +90,15 @@ cost_row() {
         d2g-tcp) dir=tx; cmd="iperf3 -J -c $DOM0_IP -p PORT -n ${C_MIB}M -l 64K -R" ;;
         g2g-tcp) cmd="iperf3 -J -c $(guest_ip g2) -p 5201 -n ${C_MIB}M -l 64K" ;;
         g2d-udp-64) cmd="iperf3 -J -c $DOM0_IP -p PORT -u -l 64 -b 0 -n ${C_UDP_MIB}M" ;;
-        d2g-udp-64) dir=tx; cmd="iperf3 -J -c $DOM0_IP -p PORT -u -l 64 -b 0 -n ${C_UDP_MIB}M -R" ;;
-        g2d-udp-1472) cmd="iperf3 -J -c $DOM0_IP -p PORT -u -l 1472 -b 0 -n ${C_MIB}M" ;;
-        d2g-udp-1472) dir=tx; cmd="iperf3 -J -c $DOM0_IP -p PORT -u -l 1472 -b 0 -n ${C_MIB}M -R" ;;
+        # dom0 -> guest UDP is paced: in reverse mode iperf3 ends when the guest has
+        # received -n bytes, so an unpaced sender floods, its losses are sent again and
+        # again, and the run can hang (esnet/iperf#596, #1902)
+        d2g-udp-64) dir=tx; cmd="iperf3 -J -c $DOM0_IP -p PORT -u -l 64 -b $C_D2G_UDP64_RATE -n ${C_UDP_MIB}M -R" ;;
+        g2d-udp-1472) cmd="iperf3 -J -c $DOM0_IP -p PORT -u -l 1472 -b 0 -n ${C_MTU_MIB}M" ;;
+        d2g-udp-1472) dir=tx; cmd="iperf3 -J -c $DOM0_IP -p PORT -u -l 1472 -b $C_D2G_UDP1472_RATE -n ${C_MTU_MIB}M -R" ;;
         # the guest sends MTU-sized segments: its TSO/GSO off for this transfer only
         g2d-tcp-1500)
-            cmd="ethtool -K eth0 tso off gso off; iperf3 -J -c $DOM0_IP -p PORT -n ${C_MIB}M; r=\$?; ethtool -K eth0 tso on gso on; [ \$r = 0 ]" ;;
+            cmd="ethtool -K eth0 tso off gso off; iperf3 -J -c $DOM0_IP -p PORT -n ${C_MTU_MIB}M; r=\$?; ethtool -K eth0 tso on gso on; [ \$r = 0 ]" ;;
         scale-[1-8])
             n=${row#scale-}; kib=$((C_MIB * 1024 / n))
             cmd="iperf3 -J -c $DOM0_IP -p PORT -n ${kib}K -l 64K" ;;
@@ -95,6 +107,7 @@ cost_row() {
     # the payload the row moves: bench/cost-report divides by it
     case $row in
         *-udp-64) payload=$((C_UDP_MIB * 1048576)) ;;
+        *-1472|*-1500) payload=$((C_MTU_MIB * 1048576)) ;;
         scale-*) payload=$((kib * 1024 * n)) ;;
         *) payload=$((C_MIB * 1048576)) ;;
     esac
@@ -107,7 +120,8 @@ cost_row() {
     t0=$(uptime_s)
     i=1
     for g in $(guest_names $n); do
-        (guest_run $g "$(echo "$cmd" | sed "s/PORT/$((5200 + i))/")" 900 > $LAB_CUR/out.$g; echo $? > $LAB_CUR/rc.$g) &
+        # a run that hangs fails in the guest's own (virtual) time, not after the lab's
+        (guest_run $g "$(echo "$cmd" | sed -e "s/PORT/$((5200 + i))/" -e "s/iperf3 -J/timeout $C_ROW_TIMEOUT iperf3 -J/")" 900 > $LAB_CUR/out.$g; echo $? > $LAB_CUR/rc.$g) &
         i=$((i + 1))
     done
     wait
@@ -117,13 +131,20 @@ cost_row() {
     vif_counters $vifs > $LAB_CUR/cnt1
     for g in $(guest_names $n); do
         rc=$(cat $LAB_CUR/rc.$g)
-        if [ "$rc" != 0 ] || grep -q '"error"' $LAB_CUR/out.$g; then failed="${failed}${g}_iperf3_rc_$rc,"; fi
+        if [ "$rc" != 0 ] || grep -q '"error"' $LAB_CUR/out.$g; then
+            failed="${failed}${g}_iperf3_rc_$rc,"
+            # what iperf3 said, for the console log
+            { grep '"error"' $LAB_CUR/out.$g || tail -5 $LAB_CUR/out.$g; } | sed "s|^|LAB-INFO [$(scen)] $g iperf3: |"
+        fi
     done
     if [ -n "$failed" ]; then
         echo "LAB-COST backend=$b variant=$var run=$run row=$row status=failed error=${failed%,}"
         return 1
     fi
-    echo "LAB-COST backend=$b variant=$var run=$run row=$row status=ok payload_bytes=$payload vif_packets=$((p1 - p0)) vif_bytes=$((b1 - b0)) secs=$(awk "BEGIN {printf \"%.2f\", $t1 - $t0}") $(counter_deltas $LAB_CUR/cnt0 $LAB_CUR/cnt1 "$C_COUNTERS")"
+    # UDP: the datagrams iperf3 lost (the guest's socket or a full ring), as a percentage
+    local lost=""
+    case $row in *-udp-*) lost="udp_lost_pct=$(sed -n 's/.*"lost_percent":[[:space:]]*\([0-9.e+-]*\).*/\1/p' $LAB_CUR/out.g1 | tail -1)" ;; esac
+    echo "LAB-COST backend=$b variant=$var run=$run row=$row status=ok $lost payload_bytes=$payload vif_packets=$((p1 - p0)) vif_bytes=$((b1 - b0)) secs=$(awk "BEGIN {printf \"%.2f\", $t1 - $t0}") $(counter_deltas $LAB_CUR/cnt0 $LAB_CUR/cnt1 "$C_COUNTERS")"
 }
 
 # variant_set VARIANT: znetback's defaults, then the variant's policy and parameters
@@ -146,7 +167,7 @@ command -v znbmark >/dev/null || { fail znbmark-in-dom0 "no znbmark in the dom0 
 # one dom0 server per concurrent client (an iperf3 server runs one test at a time)
 i=1; while [ $i -le $C_GUESTS ]; do iperf3 -s -D -p $((5200 + i)); i=$((i + 1)); done
 lab_on_cleanup "killall iperf3"
-echo "LAB-COST-CONFIG mib=$C_MIB udp_mib=$C_UDP_MIB runs=$C_RUNS rows=$(echo $C_ROWS | tr ' ' ,) variants=$(echo $C_VARIANTS | tr ' ' ,) dom0_vcpus=$(grep -c ^processor /proc/cpuinfo) xen=$(xl info | awk '/xen_version/{print $3}') kernel=$(uname -r) git=$LAB_GIT"
+echo "LAB-COST-CONFIG mib=$C_MIB udp_mib=$C_UDP_MIB mtu_mib=$C_MTU_MIB runs=$C_RUNS rows=$(echo $C_ROWS | tr ' ' ,) sweep_rows=$(echo $C_SWEEP_ROWS | tr ' ' ,) d2g_udp_rates=$C_D2G_UDP64_RATE,$C_D2G_UDP1472_RATE variants=$(echo $C_VARIANTS | tr ' ' ,) dom0_vcpus=$(grep -c ^processor /proc/cpuinfo) xen=$(xl info | awk '/xen_version/{print $3}') kernel=$(uname -r) git=$LAB_GIT"
 : > $LAB_CUR/guests
 backends=$(for bv in $C_VARIANTS; do echo "${bv%%:*}"; done | awk '!seen[$0]++')
 for b in $backends; do
@@ -161,7 +182,9 @@ for b in $backends; do
         [ "${bv%%:*}" = "$b" ] || continue
         var=${bv#*:}
         [ "$b" = znetback ] && { variant_set "$var" || continue; }
-        for row in $C_ROWS; do
+        rows=$C_ROWS
+        case $var in *+*) rows=$C_SWEEP_ROWS ;; esac
+        for row in $rows; do
             # an unmeasured run first: the row's first transfer after a pause or a
             # parameter change (flow state, a guest just unpaused) is not like the others
             cost_row "$b" "$var" 0 "$row" >/dev/null
