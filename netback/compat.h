@@ -56,4 +56,11 @@ static inline void znb_hrtimer_setup(struct hrtimer *t,
 }
 #endif
 
+/* 6.3 passes the xenbus driver's uevent callback a const device. */
+#ifdef ZNB_HAVE_CONST_XENBUS_UEVENT
+#define znb_xenbus_uevent_dev	const struct xenbus_device
+#else
+#define znb_xenbus_uevent_dev	struct xenbus_device
+#endif
+
 #endif /* ZNB_COMPAT_H */

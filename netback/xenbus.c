@@ -26,6 +26,9 @@
  *	live with xenstore-write)
  * @have_rate_watch: @rate_watch is registered
  * @hotplug_ok: the hotplug script reported "connected"
+ * @hotplug_script: the toolstack's script node, or NULL; set at probe, for
+ *	the udev events (a toolstack with run_hotplug_scripts=0 leaves the
+ *	script to udev rules that run "$script online" and "$script offline")
  * @frontend_state: last state seen at the frontend
  * @connected: rings mapped and queues running
  */
@@ -38,6 +41,7 @@ struct znb_backend {
 	struct xenbus_watch rate_watch;
 	bool have_rate_watch;
 	bool hotplug_ok;
+	char *hotplug_script;
 	enum xenbus_state frontend_state;
 	bool connected;
 };
@@ -389,6 +393,9 @@ static void znb_remove(struct xenbus_device *dev)
 
 	if (!be)
 		return;
+	/* While the netdev still exists: the offline script is told its name. */
+	if (be->vif)
+		kobject_uevent(&dev->dev.kobj, KOBJ_OFFLINE);
 	/* Not under be->lock: the watch callbacks take it. */
 	znb_unwatch(&be->hotplug_watch, &be->have_watch);
 	znb_unwatch(&be->rate_watch, &be->have_rate_watch);
@@ -402,6 +409,7 @@ static void znb_remove(struct xenbus_device *dev)
 	be->vif = NULL;
 	mutex_unlock(&be->lock);
 	dev_set_drvdata(&dev->dev, NULL);
+	kfree(be->hotplug_script);
 	kfree(be);
 }
 
@@ -422,6 +430,11 @@ static int znb_probe(struct xenbus_device *dev,
 	be->frontend_state = XenbusStateUnknown;
 	dev_set_drvdata(&dev->dev, be);
 
+	/* No script node (a toolstack without hotplug scripts): no script=. */
+	be->hotplug_script = xenbus_read(XBT_NIL, dev->nodename, "script", NULL);
+	if (IS_ERR(be->hotplug_script))
+		be->hotplug_script = NULL;
+
 	handle = xenbus_read_unsigned(dev->nodename, "handle", 0);
 	be->vif = znb_vif_create(dev, dev->otherend_id, handle);
 	if (IS_ERR(be->vif)) {
@@ -431,6 +444,8 @@ static int znb_probe(struct xenbus_device *dev,
 				 dev->otherend_id, handle);
 		goto fail;
 	}
+	/* The netdev exists: udev-run hotplug scripts can attach it now. */
+	kobject_uevent(&dev->dev.kobj, KOBJ_ONLINE);
 
 	err = znb_write_features(dev, be->vif->dev->num_tx_queues);
 	if (err)
@@ -460,6 +475,25 @@ fail:
 	return err;
 }
 
+/*
+ * The variables udev rules for Xen backends use: the hotplug script and the
+ * vif's netdev.  Both are set before the online event and kept until after
+ * the offline one, so no lock is needed to read them.
+ */
+static int znb_uevent(znb_xenbus_uevent_dev *dev, struct kobj_uevent_env *env)
+{
+	struct znb_backend *be = dev_get_drvdata(&dev->dev);
+
+	if (!be)
+		return 0;
+	if (be->hotplug_script &&
+	    add_uevent_var(env, "script=%s", be->hotplug_script))
+		return -ENOMEM;
+	if (be->vif && add_uevent_var(env, "vif=%s", be->vif->dev->name))
+		return -ENOMEM;
+	return 0;
+}
+
 static const struct xenbus_device_id znb_ids[] = {
 	{ "vif" },
 	{ "" }
@@ -476,6 +510,7 @@ static struct xenbus_driver znb_driver = {
 	.probe = znb_probe,
 	.remove = znb_remove,
 	.otherend_changed = znb_frontend_changed,
+	.uevent = znb_uevent,
 	.allow_rebind = false,
 };
 
