@@ -41,7 +41,7 @@ help:
 	@echo "  make lab-races   hold two race windows open in a lab-only build: dom0 must stay clean"
 	@echo "  make lab-mutations prove the lab catches deliberately broken destructors"
 	@echo "  make fuzz-lab    20 minutes of seeded random TX rings from a hostile guest"
-	@echo "  make bench       instructions per GB, znetback vs in-tree xen-netback, QEMU icount (~20 min)"
+	@echo "  make bench       instructions per GB, znetback vs in-tree xen-netback, QEMU icount (~50 min)"
 	@echo "  make bench-timed the host-timed iperf3 bench (noisy: guest time is host time, ~27 min)"
 
 all: module tools unit
