@@ -23,11 +23,6 @@ C_ROWS=${BENCH_COST_ROWS:-"g2d-tcp d2g-tcp g2g-tcp g2d-udp-64 d2g-udp-64 g2d-udp
     g2d-tcp-1500 scale-2 scale-4 scale-8"}
 # the rows of a sweep variant (one with +PARAM=VALUE): the guest TX rows its parameters act on
 C_SWEEP_ROWS=${BENCH_COST_SWEEP_ROWS:-"g2d-tcp g2g-tcp g2d-udp-64"}
-# rows profiled with perf (BENCH_COST_PROFILE, e.g. "d2g-udp-64"): one more, unmeasured run
-# per backend (xen-netback and znetback auto) while perf samples dom0's CPU. Under icount a
-# cpu-clock sample falls every N executed instructions, so the profile says where dom0's
-# instructions go, symbol by symbol (Xen's show as the hypercall that entered it).
-C_PROFILE=${BENCH_COST_PROFILE:-}
 # BACKEND:VARIANT; znetback variants: auto, map, copy (tx_policy 0, 1, 2), each optionally
 # +PARAM=VALUE... (module parameters, e.g. auto+tx_copy_below=0). Variants of one backend share
 # its guests: each starts from the module's defaults.
@@ -152,21 +147,6 @@ cost_row() {
     echo "LAB-COST backend=$b variant=$var run=$run row=$row status=ok $lost payload_bytes=$payload vif_packets=$((p1 - p0)) vif_bytes=$((b1 - b0)) secs=$(awk "BEGIN {printf \"%.2f\", $t1 - $t0}") $(counter_deltas $LAB_CUR/cnt0 $LAB_CUR/cnt1 "$C_COUNTERS")"
 }
 
-# cost_profile BACKEND VARIANT ROW: one unmeasured run of ROW under perf; LAB-COST-PROFILE lines
-# with the symbols that took 1 % or more of dom0's samples
-cost_profile() {
-    local b=$1 var=$2 row=$3 pf
-    command -v perf >/dev/null || { warn "no perf in the dom0 image: no profile"; return 1; }
-    perf record -a -e cpu-clock -F 999 -o $LAB_CUR/perf.data > $LAB_CUR/perf.log 2>&1 &
-    pf=$!
-    sleep 1
-    cost_row "$b" "$var" 0 "$row" >/dev/null
-    kill -INT $pf; wait $pf
-    perf report -i $LAB_CUR/perf.data --stdio --no-children --sort dso,sym --percent-limit 1 \
-        2>/dev/null | awk '/^ +[0-9.]+%/ {$1 = $1; print}' | head -40 |
-        sed "s/^/LAB-COST-PROFILE backend=$b variant=$var row=$row /"
-}
-
 # variant_set VARIANT: znetback's defaults, then the variant's policy and parameters
 variant_set() {
     local kv p
@@ -213,7 +193,6 @@ for b in $backends; do
                 cost_row "$b" "$var" "$run" "$row"
                 run=$((run + 1))
             done
-            case " $C_PROFILE :$var" in *" $row "*:-|*" $row "*:auto) cost_profile "$b" "$var" "$row" ;; esac
         done
     done
 done

@@ -417,7 +417,9 @@ static int znb_probe(struct xenbus_device *dev,
 		     const struct xenbus_device_id *id)
 {
 	struct znb_backend *be;
+	struct znb_vif *vif;
 	unsigned int handle;
+	char *script;
 	int err;
 
 	be = kzalloc(sizeof(*be), GFP_KERNEL);
@@ -431,19 +433,22 @@ static int znb_probe(struct xenbus_device *dev,
 	dev_set_drvdata(&dev->dev, be);
 
 	/* No script node (a toolstack without hotplug scripts): no script=. */
-	be->hotplug_script = xenbus_read(XBT_NIL, dev->nodename, "script", NULL);
-	if (IS_ERR(be->hotplug_script))
-		be->hotplug_script = NULL;
+	script = xenbus_read(XBT_NIL, dev->nodename, "script", NULL);
+	if (!IS_ERR(script))
+		be->hotplug_script = script;
 
 	handle = xenbus_read_unsigned(dev->nodename, "handle", 0);
-	be->vif = znb_vif_create(dev, dev->otherend_id, handle);
-	if (IS_ERR(be->vif)) {
-		err = PTR_ERR(be->vif);
-		be->vif = NULL;
+	/* Only a valid vif is published: a uevent may read it at any time. */
+	vif = znb_vif_create(dev, dev->otherend_id, handle);
+	if (IS_ERR(vif)) {
+		err = PTR_ERR(vif);
 		xenbus_dev_fatal(dev, err, "creating vif%u.%u",
 				 dev->otherend_id, handle);
 		goto fail;
 	}
+	mutex_lock(&be->lock);
+	be->vif = vif;
+	mutex_unlock(&be->lock);
 	/* The netdev exists: udev-run hotplug scripts can attach it now. */
 	kobject_uevent(&dev->dev.kobj, KOBJ_ONLINE);
 
@@ -477,21 +482,26 @@ fail:
 
 /*
  * The variables udev rules for Xen backends use: the hotplug script and the
- * vif's netdev.  Both are set before the online event and kept until after
- * the offline one, so no lock is needed to read them.
+ * vif's netdev.  Any uevent asks for them (a write to the device's uevent
+ * file, too), so the vif is read under be->lock, which removal holds while
+ * it frees the vif; no caller sends a uevent with be->lock held.  Like
+ * xen-netback's, this does not keep @be itself alive against a removal
+ * racing with a synthetic uevent.
  */
 static int znb_uevent(znb_xenbus_uevent_dev *dev, struct kobj_uevent_env *env)
 {
 	struct znb_backend *be = dev_get_drvdata(&dev->dev);
+	int err = 0;
 
 	if (!be)
 		return 0;
-	if (be->hotplug_script &&
-	    add_uevent_var(env, "script=%s", be->hotplug_script))
-		return -ENOMEM;
-	if (be->vif && add_uevent_var(env, "vif=%s", be->vif->dev->name))
-		return -ENOMEM;
-	return 0;
+	mutex_lock(&be->lock);
+	if (be->hotplug_script)
+		err = add_uevent_var(env, "script=%s", be->hotplug_script);
+	if (!err && be->vif)
+		err = add_uevent_var(env, "vif=%s", be->vif->dev->name);
+	mutex_unlock(&be->lock);
+	return err;
 }
 
 static const struct xenbus_device_id znb_ids[] = {

@@ -23,9 +23,9 @@ busybox uevent $handler &
 lab_on_cleanup "kill $! 2>/dev/null"
 
 # the precondition: the listener sees uevents (a change event of the bridge)
-sleep 1
-echo change > /sys/class/net/xenbr0/uevent
-i=0; while ! grep -q '^change .*/xenbr0 ' $log && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+i=0; while ! grep -q '^change .*/xenbr0 ' $log && [ $i -lt 50 ]; do
+    echo change > /sys/class/net/xenbr0/uevent; sleep 0.2; i=$((i + 1))
+done
 check uevent-listener-sees-events grep -q '^change .*/xenbr0 ' $log || exit 1
 : > /var/log/xen/vif-lab.log
 
@@ -52,6 +52,7 @@ xl destroy g1
 : > $LAB_CUR/guests
 i=0; while ! grep -q "^offline .*/$dev " $log && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 offline=$(grep "^offline .*/$dev " $log | head -1)
+check_eq offline-event-script "script=$script" "$(echo "$offline" | tr ' ' '\n' | grep '^script=')"
 check_eq offline-event-vif "vif=$vif" "$(echo "$offline" | tr ' ' '\n' | grep '^vif=')"
 i=0; while ! grep -q "^ran $script offline vif=$vif\$" $log && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 check offline-script-run-by-listener grep -q "^ran $script offline vif=$vif\$" $log
