@@ -19,7 +19,8 @@
  * struct znb_backend - xenbus driver data of one vif
  * @dev: the backend xenbus device
  * @vif: its vif (netdev)
- * @lock: serialises state changes, watch callbacks and removal
+ * @lock: serialises state changes, watch callbacks and removal; uevents read
+ *	@vif under it
  * @hotplug_watch: watch on our hotplug-status node
  * @have_watch: @hotplug_watch is registered
  * @rate_watch: watch on our rate node (xl's rate=; an admin changes it
@@ -35,7 +36,7 @@
 struct znb_backend {
 	struct xenbus_device *dev;
 	struct znb_vif *vif;
-	struct mutex lock; /* state machine, watch callback, removal */
+	struct mutex lock; /* state machine, watch callback, removal, @vif */
 	struct xenbus_watch hotplug_watch;
 	bool have_watch;
 	struct xenbus_watch rate_watch;
@@ -452,7 +453,7 @@ static int znb_probe(struct xenbus_device *dev,
 	/* The netdev exists: udev-run hotplug scripts can attach it now. */
 	kobject_uevent(&dev->dev.kobj, KOBJ_ONLINE);
 
-	err = znb_write_features(dev, be->vif->dev->num_tx_queues);
+	err = znb_write_features(dev, vif->dev->num_tx_queues);
 	if (err)
 		goto fail;
 
