@@ -45,6 +45,16 @@ cost_mark() {
     znbmark
 }
 
+# BENCH_COST_PROFILE=1: the symbols of dom0's kernel and modules as loaded now (gzip, base64),
+# for bench/cost-profile to name the functions of the plugin's profile. Debian ships no
+# System.map of its kernel outside a 850 MB -dbg package, and a module's address changes
+# each time it is loaded: hence after every backend load.
+cost_symbols() {
+    [ "${BENCH_COST_PROFILE:-0}" = 1 ] || return 0
+    grep -E '^[0-9a-f]+ [tTwW] ' /proc/kallsyms | gzip -9 | base64 | sed 's/^/LAB-COST-KALLSYMS /'
+    echo "LAB-COST-KALLSYMS-END"
+}
+
 vif_stat() { # NAME VIF...: the sum of a statistics counter over the vifs
     local n=$1 v t=0; shift
     for v in "$@"; do t=$((t + $(cat /sys/class/net/"$v"/statistics/"$n"))); done
@@ -163,16 +173,24 @@ variant_set() {
             { fail "variant-$1" "cannot set ${kv%%=*}"; return 1; }
     done
 }
+# the precondition of every figure: dom0's kernel as in production, no allocator debugging
+# (bench/cost-run boots it so)
+if dbg=$(grep -oE 'slub_debug[^ ]*|page_poison[^ ]*|kfence[^ ]*' /proc/cmdline); then
+    fail dom0-allocator-checks-off "dom0 booted with $(echo $dbg): the counts would be its checks'"
+    exit 1
+fi
+pass dom0-allocator-checks-off "$(cat /proc/cmdline)"
 command -v znbmark >/dev/null || { fail znbmark-in-dom0 "no znbmark in the dom0 image (make tools)"; exit 1; }
 # one dom0 server per concurrent client (an iperf3 server runs one test at a time)
 i=1; while [ $i -le $C_GUESTS ]; do iperf3 -s -D -p $((5200 + i)); i=$((i + 1)); done
 lab_on_cleanup "killall iperf3"
-echo "LAB-COST-CONFIG mib=$C_MIB udp_mib=$C_UDP_MIB mtu_mib=$C_MTU_MIB runs=$C_RUNS rows=$(echo $C_ROWS | tr ' ' ,) sweep_rows=$(echo $C_SWEEP_ROWS | tr ' ' ,) d2g_udp_rates=$C_D2G_UDP64_RATE,$C_D2G_UDP1472_RATE variants=$(echo $C_VARIANTS | tr ' ' ,) dom0_vcpus=$(grep -c ^processor /proc/cpuinfo) xen=$(xl info | awk '/xen_version/{print $3}') kernel=$(uname -r) git=$LAB_GIT"
+echo "LAB-COST-CONFIG mib=$C_MIB udp_mib=$C_UDP_MIB mtu_mib=$C_MTU_MIB runs=$C_RUNS rows=$(echo $C_ROWS | tr ' ' ,) sweep_rows=$(echo $C_SWEEP_ROWS | tr ' ' ,) d2g_udp_rates=$C_D2G_UDP64_RATE,$C_D2G_UDP1472_RATE variants=$(echo $C_VARIANTS | tr ' ' ,) dom0_vcpus=$(grep -c ^processor /proc/cpuinfo) xen=$(xl info | awk '/xen_version/{print $3}') kernel=$(uname -r) git=$LAB_GIT cmdline=$(tr ' ' , < /proc/cmdline)"
 : > $LAB_CUR/guests
 backends=$(for bv in $C_VARIANTS; do echo "${bv%%:*}"; done | awk '!seen[$0]++')
 for b in $backends; do
     guests_down
     backend_load "$b" || { fail "load-$b" "backend_load failed"; continue; }
+    cost_symbols
     [ "$b" = znetback ] && ZDEFAULTS=$(for p in tx_policy tx_copy_below tx_flow_copy_after tx_flow_probe_every unmap_gather_us; do echo "$p=$(cat $ZPARAM/$p)"; done)
     guests_up || { guests_down; continue; }
     # one transfer first: ARP, the guests' TCP caches and the vif's first grants are the

@@ -4,12 +4,14 @@
 # QEMU really counted (-icount, the plugin loaded), that every marker got its snapshot and
 # every run its counts, that both backends really mapped guest pages (Xen's grant map calls,
 # counted in Xen), and that the same run twice agrees within 5 % (make bench asks 1 % of
-# its larger transfers). Writes to build/check/cost/, never to bench/results/.
+# its larger transfers). With the profile on (BENCH_COST_PROFILE=1): bench/cost-profile
+# names the functions of both backends and of everything else it counted, and its total is
+# the table's. Writes to build/check/cost/, never to bench/results/.
 set -u
 cd "$(dirname "$0")/.."
 out=build/check/cost
 rm -rf "$out"; mkdir -p "$out"
-COST_RESULTS=$PWD/$out BENCH_COST_MIB=8 BENCH_COST_RUNS=2 BENCH_COST_ROWS=g2d-tcp \
+COST_RESULTS=$PWD/$out BENCH_COST_PROFILE=1 BENCH_COST_MIB=8 BENCH_COST_RUNS=2 BENCH_COST_ROWS=g2d-tcp \
 	BENCH_COST_VARIANTS="xen-netback:- znetback:map" bench/cost-run > "$out/run.log" 2>&1
 rc=$?
 cat "$out/run.log"
@@ -38,4 +40,33 @@ for backend in ("xen-netback", "znetback"):
     verdict(f"{backend}-mapped-guest-pages", min(maps) > 0, f"Xen grant maps per GB {maps}")
     spread = (max(instr) - min(instr)) / min(instr) if min(instr) else 1
     verdict(f"{backend}-a-a-within-5pct", spread <= 0.05, f"{spread * 100:.2f} %")
+PY
+# the profile: its command as cost-run printed it
+prof_cmd=$(sed -n 's/^Where the instructions go: //p' "$out/run.log")
+verdict profile-command-printed [ -n "$prof_cmd" ]
+[ -n "$prof_cmd" ] || exit 1
+$prof_cmd --row g2d-tcp > "$out/profile.md" 2>&1
+verdict profile-ran [ $? = 0 ]
+cat "$out/profile.md"
+python3 - "$out/latest-cost.csv" "$out/profile.md" <<'PY'
+import csv, re, statistics, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["status"] == "ok"]
+text = open(sys.argv[2]).read()
+def verdict(name, ok, why=""):
+    print(("PASS" if ok else "FAIL") + f" cost/{name}" + (f" ({why})" if why else ""))
+def table_row(label):
+    m = re.search(r"^\| " + re.escape(label) + r" \| (.*) \|$", text, re.M)
+    return [c.strip() for c in m.group(1).split("|")] if m else []
+named = [float(c.rstrip(" %")) for c in table_row("named (of xen, kernel, module)")]
+verdict("profile-names-what-it-counted", len(named) == 2 and min(named) >= 99, f"{named} %")
+verdict("profile-names-both-backends", "[znetback]" in text and "[xen_netback]" in text)
+totals = [float(c) for c in table_row("total")]
+ok = len(totals) == 2
+for i, backend in enumerate(("xen-netback", "znetback")):
+    per_gb = statistics.mean(int(r["dom0_xen_instr_per_gb"]) for r in rows
+                             if r["backend"] == backend)
+    if ok:
+        # per MiB of payload in the profile, per 10^9 bytes in the table
+        ok = abs(totals[i] * 1e9 / 2**20 - per_gb) <= 0.001 * per_gb
+verdict("profile-total-is-the-tables", ok, f"profile {totals} per MiB")
 PY

@@ -13,8 +13,14 @@
  * version 1.  Build: gcc -shared -fPIC; load with
  *   -plugin znb-cost.so,out=FILE[,fn=NAME@HEXADDR]...
  * where each fn= counts executions of the instruction at HEXADDR (the entry
- * of a Xen function, resolved from xen-syms by the caller).
+ * of a Xen function, resolved from xen-syms by the caller).  With
+ * profile=FILE it also writes, at every marker, the instructions each
+ * translated block executed per vCPU since the previous marker: a profile
+ * by address that bench/cost-profile resolves to functions (the
+ * instruction counts are exact, unlike a sampling profiler's, and need
+ * nothing inside the measured machine).
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -104,6 +110,53 @@ static enum region region_of(uint64_t va)
 static uint64_t insns[MAX_CPUS][REGIONS];
 static uint64_t fn_calls[MAX_CPUS][MAX_FNS];
 
+/*
+ * One per distinct translated block (start address and length): QEMU may
+ * translate the same code again, and kernel addresses repeat across the
+ * domains, so the counts are kept apart per vCPU.  Created under
+ * blocks_lock at translation, never freed; execs[] as insns[] above;
+ * dumped[] owned by the marker callback.
+ */
+struct block {
+	uint64_t vaddr;
+	uint32_t n_insns;
+	enum region region;
+	uint64_t execs[MAX_CPUS];
+	uint64_t dumped[MAX_CPUS];
+	struct block *hash_next;
+	struct block *all_next;
+};
+
+#define BLOCK_HASH_BITS 16
+static struct block *block_hash[1u << BLOCK_HASH_BITS];
+static struct block *all_blocks;
+static pthread_mutex_t blocks_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct block *block_get(uint64_t vaddr, uint32_t n_insns, enum region region)
+{
+	unsigned int h = (unsigned int)((vaddr * 0x9e3779b97f4a7c15ull) >> (64 - BLOCK_HASH_BITS));
+	struct block *b;
+
+	pthread_mutex_lock(&blocks_lock);
+	for (b = block_hash[h]; b; b = b->hash_next)
+		if (b->vaddr == vaddr && b->n_insns == n_insns)
+			break;
+	if (!b) {
+		b = calloc(1, sizeof(*b));
+		if (b) {
+			b->vaddr = vaddr;
+			b->n_insns = n_insns;
+			b->region = region;
+			b->hash_next = block_hash[h];
+			block_hash[h] = b;
+			b->all_next = all_blocks;
+			all_blocks = b;
+		}
+	}
+	pthread_mutex_unlock(&blocks_lock);
+	return b;
+}
+
 /* Set up once in qemu_plugin_install, read-only afterwards. */
 static struct {
 	char name[64];
@@ -112,19 +165,21 @@ static struct {
 static unsigned int n_fns;
 static unsigned int n_cpus;
 static FILE *out;
+static FILE *profile;		/* NULL unless profile=FILE */
 static uint64_t marks;		/* owned by the marker callback */
 
 /*
- * TB udata packs the region in the low 2 bits, the instruction count above.
  * A block is counted whole when it starts, also if it faults part way: a
  * small bias, the same for every backend.
  */
 static void count_tb(unsigned int vcpu, void *udata)
 {
-	uintptr_t packed = (uintptr_t)udata;
+	struct block *b = udata;
 
-	if (vcpu < MAX_CPUS)
-		insns[vcpu][packed & 3] += packed >> 2;
+	if (vcpu < MAX_CPUS) {
+		insns[vcpu][b->region] += b->n_insns;
+		b->execs[vcpu]++;
+	}
 }
 
 static void count_fn(unsigned int vcpu, void *udata)
@@ -150,11 +205,43 @@ static void snapshot(const char *what, unsigned int vcpu)
 	fflush(out);
 }
 
+/*
+ * "mark=N" then one line per block that ran since the previous marker:
+ * "ADDRESS REGION INSNS_PER_EXEC EXECS_CPU0 EXECS_CPU1 ...".
+ */
+static void profile_dump(void)
+{
+	struct block *b;
+	unsigned int c;
+	bool ran;
+
+	fprintf(profile, "mark=%llu\n", (unsigned long long)marks);
+	pthread_mutex_lock(&blocks_lock);
+	for (b = all_blocks; b; b = b->all_next) {
+		for (ran = false, c = 0; c < n_cpus; c++)
+			ran |= b->execs[c] != b->dumped[c];
+		if (!ran)
+			continue;
+		fprintf(profile, "%llx %s %u", (unsigned long long)b->vaddr,
+			region_name[b->region], b->n_insns);
+		for (c = 0; c < n_cpus; c++) {
+			fprintf(profile, " %llu",
+				(unsigned long long)(b->execs[c] - b->dumped[c]));
+			b->dumped[c] = b->execs[c];
+		}
+		fputc('\n', profile);
+	}
+	pthread_mutex_unlock(&blocks_lock);
+	fflush(profile);
+}
+
 static void marker_hit(unsigned int vcpu, void *udata)
 {
 	(void)udata;
 	marks++;
 	snapshot("mark", vcpu);
+	if (profile)
+		profile_dump();
 }
 
 static bool is_marker(const struct qemu_plugin_insn *insn)
@@ -168,12 +255,17 @@ static bool is_marker(const struct qemu_plugin_insn *insn)
 static void tb_translated(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
 	size_t n = qemu_plugin_tb_n_insns(tb), i;
-	enum region region = region_of(qemu_plugin_tb_vaddr(tb));
+	uint64_t start = qemu_plugin_tb_vaddr(tb);
+	enum region region = region_of(start);
+	struct block *b = block_get(start, n, region);
 	unsigned int f;
 
 	(void)id;
-	qemu_plugin_register_vcpu_tb_exec_cb(tb, count_tb, QEMU_PLUGIN_CB_NO_REGS,
-					     (void *)(uintptr_t)((n << 2) | region));
+	if (!b) {
+		qemu_plugin_outs("znb-cost: out of memory, counts are incomplete\n");
+		return;
+	}
+	qemu_plugin_register_vcpu_tb_exec_cb(tb, count_tb, QEMU_PLUGIN_CB_NO_REGS, b);
 	for (i = 0; i < n; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
 		uint64_t va = qemu_plugin_insn_vaddr(insn);
@@ -195,6 +287,8 @@ static void at_exit(qemu_plugin_id_t id, void *udata)
 	(void)udata;
 	snapshot("exit", 0);
 	fclose(out);
+	if (profile)
+		fclose(profile);
 }
 
 static int parse_fn(const char *spec)
@@ -217,7 +311,7 @@ static int parse_fn(const char *spec)
 EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
 			       int argc, char **argv)
 {
-	const char *path = NULL;
+	const char *path = NULL, *profile_path = NULL;
 	int i;
 
 	if (!info->system_emulation) {
@@ -232,13 +326,15 @@ EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
 	for (i = 0; i < argc; i++) {
 		if (!strncmp(argv[i], "out=", 4)) {
 			path = argv[i] + 4;
+		} else if (!strncmp(argv[i], "profile=", 8)) {
+			profile_path = argv[i] + 8;
 		} else if (!strncmp(argv[i], "fn=", 3)) {
 			if (parse_fn(argv[i] + 3)) {
 				qemu_plugin_outs("znb-cost: fn= wants NAME@HEXADDR\n");
 				return -1;
 			}
 		} else {
-			qemu_plugin_outs("znb-cost: unknown argument (out=FILE, fn=NAME@HEXADDR)\n");
+			qemu_plugin_outs("znb-cost: unknown argument (out=FILE, fn=NAME@HEXADDR, profile=FILE)\n");
 			return -1;
 		}
 	}
@@ -246,6 +342,13 @@ EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
 	if (!out) {
 		qemu_plugin_outs("znb-cost: out=FILE is required and must be writable\n");
 		return -1;
+	}
+	if (profile_path) {
+		profile = fopen(profile_path, "w");
+		if (!profile) {
+			qemu_plugin_outs("znb-cost: profile=FILE must be writable\n");
+			return -1;
+		}
 	}
 	qemu_plugin_register_vcpu_tb_trans_cb(id, tb_translated);
 	qemu_plugin_register_atexit_cb(id, at_exit, NULL);
