@@ -8,6 +8,7 @@
 #define ZNB_COMPAT_H
 
 #include <linux/hrtimer.h>
+#include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
 
@@ -62,5 +63,15 @@ static inline void znb_hrtimer_setup(struct hrtimer *t,
 #else
 #define znb_xenbus_uevent_dev	struct xenbus_device
 #endif
+
+/*
+ * Does GRO hold packets of this NAPI instance, merging or waiting to go up
+ * in a batch?  Read in its poll only.  The fields are napi_struct's from 6.1
+ * to 6.12 (later kernels move them into a struct gro_node).
+ */
+static inline bool znb_napi_holds_packets(const struct napi_struct *napi)
+{
+	return napi->gro_bitmask || napi->rx_count;
+}
 
 #endif /* ZNB_COMPAT_H */

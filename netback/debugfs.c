@@ -29,7 +29,7 @@ static void znb_dbg_queue(struct seq_file *m, struct znb_queue *q)
 {
 	unsigned int count[ARRAY_SIZE(znb_slot_state_names)] = { };
 	const struct znb_stats *st = &q->txq.st;
-	u64 now = ktime_get_ns();
+	u64 now = znb_now_ns();
 	unsigned int i;
 
 	seq_printf(m, "queue %u: live %d disabled %d eoi_pending %#lx tx_throttled %d\n",

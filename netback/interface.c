@@ -515,7 +515,7 @@ void znb_queue_drain_report(struct work_struct *work)
 	pr_crit("%s: %u guest TX slots (%u pages mapped, oldest %llu ms) still in the network stack %u ms after disconnect; the queue and the module stay until they return\n",
 		q->tx_irq_name, znb_txq_outstanding(&q->txq),
 		READ_ONCE(q->txq.st.mapped_now),
-		div_u64(znb_txq_oldest_age_ns(&q->txq, ktime_get_ns()),
+		div_u64(znb_txq_oldest_age_ns(&q->txq, znb_now_ns()),
 			NSEC_PER_MSEC),
 		jiffies_to_msecs(jiffies - q->drain_start));
 }
@@ -663,7 +663,7 @@ void znb_vif_stop(struct znb_vif *vif)
 void znb_queue_sum_stats(struct znb_vif *vif, struct znb_stats *st,
 			 struct znb_qstats *qs, u64 *oldest_ns)
 {
-	u64 now = ktime_get_ns();
+	u64 now = znb_now_ns();
 	unsigned int i;
 
 	*st = vif->base;

@@ -214,7 +214,7 @@ static bool znb_tx_finish_skb(struct znb_queue *q, struct sk_buff *skb,
 		skb_shinfo(skb)->gso_size = gso->u.gso.size;
 		skb_shinfo(skb)->gso_type =
 			(gso->u.gso.type == XEN_NETIF_GSO_TYPE_TCPV4 ?
-			 SKB_GSO_TCPV4 : SKB_GSO_TCPV6) | SKB_GSO_DODGY;
+			 SKB_GSO_TCPV4 : SKB_GSO_TCPV6);
 		skb_shinfo(skb)->gso_segs = 0;
 	}
 
@@ -242,10 +242,15 @@ static bool znb_tx_finish_skb(struct znb_queue *q, struct sk_buff *skb,
 		__be16 proto = v4 ? htons(ETH_P_IP) : htons(ETH_P_IPV6);
 		unsigned int hdr;
 
+		/*
+		 * Checked here, as the stack's GSO would check a packet
+		 * marked untrusted (SKB_GSO_DODGY) each time it forwards it.
+		 */
 		if (skb->protocol != proto ||
 		    skb->csum_offset != offsetof(struct tcphdr, check) ||
 		    !pskb_may_pull(skb, skb_transport_offset(skb) +
-				   sizeof(struct tcphdr))) {
+				   sizeof(struct tcphdr)) ||
+		    tcp_hdr(skb)->doff < sizeof(struct tcphdr) / 4) {
 			if (net_ratelimit())
 				netdev_warn(dev, "dropped a guest packet: GSO type does not match the packet's headers\n");
 			return false;
@@ -573,7 +578,15 @@ static void znb_tx_complete(struct znb_queue *q, struct znb_tx_pending *p)
 	}
 	q->stats.rx_packets++;
 	q->stats.rx_bytes += plan->pkt_len;
-	napi_gro_receive(&q->napi, skb);
+	/*
+	 * A GSO packet is already as large as GRO would make it: up the stack
+	 * at once it skips GRO's work, unless GRO holds packets it would
+	 * overtake.
+	 */
+	if (skb_is_gso(skb) && !znb_napi_holds_packets(&q->napi))
+		netif_receive_skb(skb);
+	else
+		napi_gro_receive(&q->napi, skb);
 }
 
 /* Hands the batch's grant ops to the hypervisor and finishes its packets. */
