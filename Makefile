@@ -16,7 +16,7 @@ FUZZ_LONG_SECONDS ?= 600
 KERNEL_SOURCES := $(wildcard netback/*.[ch] grant/*.[ch] include/*.h)
 
 .PHONY: help all tools deps unit mutations fuzz fuzz-smoke kbuild-core module modules-all \
-	checkpatch check deb deb-test demo lab-check lab-check-6.12 lab-check-mixed lab-races lab-mutations fuzz-lab bench bench-timed clean
+	checkpatch check deb deb-test demo lab-check lab-check-6.12 lab-check-mixed lab-races lab-mutations fuzz-lab bench bench-profile bench-timed clean
 
 help:
 	@echo "znetback — zero-copy Xen network backend for dom0"
@@ -42,6 +42,7 @@ help:
 	@echo "  make lab-mutations prove the lab catches deliberately broken destructors"
 	@echo "  make fuzz-lab    20 minutes of seeded random TX rings from a hostile guest"
 	@echo "  make bench       instructions per GB, znetback vs in-tree xen-netback, QEMU icount (~50 min)"
+	@echo "  make bench-profile where dom0's instructions go, by function, on PROFILE_ROWS (~8 min)"
 	@echo "  make bench-timed the host-timed iperf3 bench (noisy: guest time is host time, ~27 min)"
 
 all: module tools unit
@@ -185,6 +186,17 @@ bench:
 	@tools/deps.sh
 	@$(MAKE) -s module tools
 	bench/cost-run
+
+# Where the instructions go: one profiled run per backend of the rows whose targets are
+# missed, by function (bench/results/latest-profile.md).
+PROFILE_ROWS ?= g2d-tcp g2g-tcp d2g-udp-64
+bench-profile:
+	@tools/deps.sh
+	@$(MAKE) -s module tools
+	COST_RESULTS=$(CURDIR)/$(BUILD)/bench/profile BENCH_COST_PROFILE=1 BENCH_COST_RUNS=1 \
+		BENCH_COST_ROWS="$(PROFILE_ROWS)" BENCH_COST_VARIANTS="xen-netback:- znetback:auto" \
+		bench/cost-run
+	cp $(BUILD)/bench/profile/latest-profile.md bench/results/latest-profile.md
 
 bench-timed:
 	@tools/deps.sh
