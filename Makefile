@@ -189,7 +189,7 @@ bench:
 
 # Where the instructions go: one profiled run per backend of the rows whose targets are
 # missed, by function (bench/results/latest-profile.md).
-PROFILE_ROWS ?= g2d-tcp g2g-tcp d2g-udp-64
+PROFILE_ROWS ?= g2d-tcp g2g-tcp g2d-udp-64 d2g-udp-64
 bench-profile:
 	@tools/deps.sh
 	@$(MAKE) -s module tools
