@@ -41,14 +41,11 @@ for backend in ("xen-netback", "znetback"):
     spread = (max(instr) - min(instr)) / min(instr) if min(instr) else 1
     verdict(f"{backend}-a-a-within-5pct", spread <= 0.05, f"{spread * 100:.2f} %")
 PY
-# the profile: its command as cost-run printed it
-prof_cmd=$(sed -n 's/^Where the instructions go: //p' "$out/run.log")
-verdict profile-command-printed [ -n "$prof_cmd" ]
-[ -n "$prof_cmd" ] || exit 1
-$prof_cmd --row g2d-tcp > "$out/profile.md" 2>&1
-verdict profile-ran [ $? = 0 ]
-cat "$out/profile.md"
-python3 - "$out/latest-cost.csv" "$out/profile.md" <<'PY'
+# the profile: cost-run printed its command and wrote what it prints (the one row g2d-tcp)
+verdict profile-command-printed grep -q '^Where the instructions go: bench/cost-profile ' "$out/run.log"
+verdict profile-written [ -s "$out/latest-profile.md" ]
+cat "$out/latest-profile.md"
+python3 - "$out/latest-cost.csv" "$out/latest-profile.md" <<'PY'
 import csv, re, statistics, sys
 rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["status"] == "ok"]
 text = open(sys.argv[2]).read()
