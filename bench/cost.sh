@@ -105,7 +105,10 @@ cost_row() {
     local b=$1 var=$2 run=$3 row=$4 vifs="" dir=rx cmd kib g i n=1 failed="" rc
     case $row in
         g2d-tcp) cmd="iperf3 -J -c $DOM0_IP -p PORT -n ${C_MIB}M -l 64K" ;;
-        d2g-tcp) dir=tx; cmd="iperf3 -J -c $DOM0_IP -p PORT -n ${C_MIB}M -l 64K -R" ;;
+        # dom0 -> guest TCP: the guest fetches from dom0's httpd, which sends with blocking
+        # writes. iperf3 -R's sender in dom0 ran 3-5x its own instructions in one run of two
+        # (same packets, same module work: its wake-ups follow the guest's ACK timing).
+        d2g-tcp) dir=tx; cmd="timeout $C_ROW_TIMEOUT wget -q -O /dev/null http://$DOM0_IP/cost-d2g" ;;
         g2g-tcp) cmd="iperf3 -J -c $(guest_ip g2) -p 5201 -n ${C_MIB}M -l 64K" ;;
         g2d-udp-64) cmd="iperf3 -J -c $DOM0_IP -p PORT -u -l 64 -b 0 -n ${C_UDP_MIB}M" ;;
         # dom0 -> guest UDP is paced: in reverse mode iperf3 ends when the guest has
@@ -150,9 +153,9 @@ cost_row() {
     for g in $(guest_names $n); do
         rc=$(cat $LAB_CUR/rc.$g)
         if [ "$rc" != 0 ] || grep -q '"error"' $LAB_CUR/out.$g; then
-            failed="${failed}${g}_iperf3_rc_$rc,"
-            # what iperf3 said, for the console log
-            { grep '"error"' $LAB_CUR/out.$g || tail -5 $LAB_CUR/out.$g; } | sed "s|^|LAB-INFO [$(scen)] $g iperf3: |"
+            failed="${failed}${g}_rc_$rc,"
+            # what iperf3 (or wget) said, for the console log
+            { grep '"error"' $LAB_CUR/out.$g || tail -5 $LAB_CUR/out.$g; } | sed "s|^|LAB-INFO [$(scen)] $g: |"
         fi
     done
     if [ -n "$failed" ]; then
@@ -192,6 +195,11 @@ command -v znbmark >/dev/null || { fail znbmark-in-dom0 "no znbmark in the dom0 
 # one dom0 server per concurrent client (an iperf3 server runs one test at a time)
 i=1; while [ $i -le $C_GUESTS ]; do iperf3 -s -D -p $((5200 + i)); i=$((i + 1)); done
 lab_on_cleanup "killall iperf3"
+# what d2g-tcp fetches from dom0's httpd (/lab/www)
+case " $C_ROWS " in *" d2g-tcp "*)
+    dd if=/dev/urandom of=/lab/www/cost-d2g bs=1M count=$C_MIB 2>/dev/null || { fail d2g-tcp-blob "cannot write /lab/www/cost-d2g"; exit 1; }
+    lab_on_cleanup "rm -f /lab/www/cost-d2g" ;;
+esac
 echo "LAB-COST-CONFIG mib=$C_MIB udp_mib=$C_UDP_MIB mtu_mib=$C_MTU_MIB runs=$C_RUNS variant_runs=$C_VARIANT_RUNS rows=$(echo $C_ROWS | tr ' ' ,) sweep_rows=$(echo $C_SWEEP_ROWS | tr ' ' ,) d2g_udp_rates=$C_D2G_UDP64_RATE,$C_D2G_UDP1472_RATE variants=$(echo $C_VARIANTS | tr ' ' ,) dom0_vcpus=$(grep -c ^processor /proc/cpuinfo) xen=$(xl info | awk '/xen_version/{print $3}') kernel=$(uname -r) git=$LAB_GIT cmdline=$(tr ' ' , < /proc/cmdline)"
 : > $LAB_CUR/guests
 backends=$(for bv in $C_VARIANTS; do echo "${bv%%:*}"; done | awk '!seen[$0]++')
