@@ -1,16 +1,15 @@
-# The connect paths not covered elsewhere: a guest reboot (a new domain, a new vif) and a netfront unbind/bind inside the guest, as a module reload does (the same domain reconnects its vif). After each, one ping must be answered at once, without waiting for another event, and 8 MiB must cross each way (#13).
+# The connect paths not covered elsewhere: a guest's first boot, a guest reboot (a new domain, a new vif) and a netfront unbind/bind inside the guest, as a module reload does (the same domain reconnects its vif). After each, one ping must be answered at once, without waiting for another event, and 8 MiB must cross each way (#13). (Save/restore: save-restore; migration: migrate; a reconnect after a fatal disable: hostile/isolation.)
 # lab-backend: default
 # lab-timeout: 600
-guest_start g1 1 memory=128 || exit 1
-guest_wait g1 || exit 1
 D_SUM=$(blob_dom0 rc 8)
 lab_on_cleanup "rm -f /lab/www/rc"
+guest_start g1 1 memory=128 || exit 1
 
 # configured_count: how many times the guest's /init configured an eth0 (its console line)
 configured_count() { guest_console g1 | grep -c '^GUEST: eth0 (.*) up as'; }
 # wait_configured N: until the guest has configured eth0 more than N times (no packet sent)
 wait_configured() {
-    _i=0; while [ "$(configured_count)" -le "$1" ] && [ $_i -lt 240 ]; do sleep 0.5; _i=$((_i + 1)); done
+    _i=0; while [ "$(configured_count)" -le "$1" ] && [ $_i -lt 360 ]; do sleep 0.5; _i=$((_i + 1)); done
     [ "$(configured_count)" -gt "$1" ]
 }
 # after_reconnect PATH: the first packet dom0 sends over the new connection (a ping, the
@@ -25,6 +24,10 @@ after_reconnect() {
     check_eq "$1-dom0-to-guest" "$D_SUM" "$(guest_run g1 "wget -q -O - http://10.0.0.1/rc | md5sum | cut -d' ' -f1" 60)"
     backend_is_znetback && assert_pages_were_mapped "$_v"
 }
+
+# ---- the first boot: the first packet dom0 sends once the guest has configured eth0
+check first-boot-eth0-configured wait_configured 0 || exit 1
+after_reconnect first-boot
 
 # ---- a guest reboot: the guest's domain is replaced (new domid, new vif). The lab guest's
 # /init handles no shutdown request (xl reboot), so the guest reboots itself.
