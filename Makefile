@@ -16,7 +16,7 @@ FUZZ_LONG_SECONDS ?= 600
 KERNEL_SOURCES := $(wildcard netback/*.[ch] grant/*.[ch] include/*.h)
 
 .PHONY: help all tools deps unit mutations fuzz fuzz-smoke kbuild-core module modules-all \
-	checkpatch check deb deb-test demo lab-check lab-check-6.12 lab-check-mixed lab-races lab-mutations fuzz-lab bench bench-profile bench-timed clean
+	checkpatch check deb deb-test demo lab-check lab-check-6.12 lab-check-mixed lab-migrate lab-races lab-mutations fuzz-lab bench bench-profile bench-timed clean
 
 help:
 	@echo "znetback — zero-copy Xen network backend for dom0"
@@ -38,10 +38,11 @@ help:
 	@echo "  make lab-check   run every lab scenario on real Xen in QEMU (LAB_KERNEL=6.12: on 6.12)"
 	@echo "  make lab-check-6.12, lab-check-mixed"
 	@echo "                   what make check runs on 6.12 (KFENCE) and with 6.12 guests on 6.1"
+	@echo "  make lab-migrate 5 live migrations of a PVH guest with traffic in flight (not in check)"
 	@echo "  make lab-races   hold two race windows open in a lab-only build: dom0 must stay clean"
 	@echo "  make lab-mutations prove the lab catches deliberately broken destructors"
 	@echo "  make fuzz-lab    20 minutes of seeded random TX rings from a hostile guest"
-	@echo "  make bench       instructions per GB, znetback vs in-tree xen-netback, QEMU icount (~50 min)"
+	@echo "  make bench       instructions per GB, znetback vs in-tree xen-netback, QEMU icount (~45 min)"
 	@echo "  make bench-profile where dom0's instructions go, by function, on PROFILE_ROWS (~8 min)"
 	@echo "  make bench-timed the host-timed iperf3 bench (noisy: guest time is host time, ~27 min)"
 
@@ -165,6 +166,11 @@ lab-check-6.12: tools
 	@tools/build-kernels.sh 6.12
 	LAB_KERNEL=6.12 LAB_SAVE_CYCLES=3 LAB_ATTACH_CYCLES=10 LAB_BACKEND=znetback \
 		tools/lab/lab run $(LAB_CHECK_612_SCENARIOS)
+# Live migration needs a PVH guest (Debian's Xen has no shadow paging, which PV log-dirty
+# needs), hence QEMU's emulated SVM with nested paging; not in check: PVH guests there
+# triple-fault now and then, with either backend (#21).
+lab-migrate: module tools
+	LAB_CPU=qemu64,+svm,+npt LAB_BACKEND=znetback tools/lab/lab run pvh/migrate
 lab-check-mixed: module tools
 	LAB_GUEST_KERNEL=6.12 LAB_SAVE_CYCLES=3 LAB_BACKEND=znetback \
 		tools/lab/lab run $(LAB_CHECK_MIXED_SCENARIOS)
