@@ -166,14 +166,15 @@ lab-check-6.12: tools
 	@tools/build-kernels.sh 6.12
 	LAB_KERNEL=6.12 LAB_SAVE_CYCLES=3 LAB_ATTACH_CYCLES=10 LAB_BACKEND=znetback \
 		tools/lab/lab run $(LAB_CHECK_612_SCENARIOS)
+lab-check-mixed: module tools
+	LAB_GUEST_KERNEL=6.12 LAB_SAVE_CYCLES=3 LAB_BACKEND=znetback \
+		tools/lab/lab run $(LAB_CHECK_MIXED_SCENARIOS)
+
 # Live migration needs a PVH guest (Debian's Xen has no shadow paging, which PV log-dirty
 # needs), hence QEMU's emulated SVM with nested paging; not in check: PVH guests there
 # triple-fault now and then, with either backend (#21).
 lab-migrate: module tools
 	LAB_CPU=qemu64,+svm,+npt LAB_BACKEND=znetback tools/lab/lab run pvh/migrate
-lab-check-mixed: module tools
-	LAB_GUEST_KERNEL=6.12 LAB_SAVE_CYCLES=3 LAB_BACKEND=znetback \
-		tools/lab/lab run $(LAB_CHECK_MIXED_SCENARIOS)
 
 # The long run of check's one-minute ring fuzz; HOSTILE_FUZZ_SEED=N replays a seed.
 fuzz-lab: module tools

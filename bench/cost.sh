@@ -1,4 +1,4 @@
-# Cost benchmark: the instructions dom0+Xen and the guests execute per GB (and per packet) carried, in-tree xen-netback vs znetback, every row run BENCH_COST_RUNS times per backend in one boot; LAB-COST lines for bench/cost-report. Counted by the znb-cost QEMU plugin (bench/cost-run sets LAB_COST_OUT), each row between two znbmark snapshots.
+# Cost benchmark: the instructions dom0+Xen and the guests execute per GB (and per packet) carried, in-tree xen-netback vs znetback, every row run BENCH_COST_RUNS times for xen-netback and znetback's auto and BENCH_COST_VARIANT_RUNS times for every other variant, in one boot; LAB-COST lines for bench/cost-report. Counted by the znb-cost QEMU plugin (bench/cost-run sets LAB_COST_OUT), each row between two znbmark snapshots.
 # lab-backend: znetback
 # lab-timeout: 3600
 #
@@ -12,11 +12,11 @@ C_MIB=${BENCH_COST_MIB:-64}               # TCP rows: MiB per run
 C_UDP_MIB=${BENCH_COST_UDP_MIB:-2}        # 64 B UDP rows: MiB of payload per run
 C_MTU_MIB=${BENCH_COST_MTU_MIB:-16}       # rows of MTU-sized packets (-1472, -1500): MiB per run
 # runs per row of the two defaults compared (xen-netback and znetback's auto): the A/A
-# spread, and a median that one odd run cannot move (a dom0->guest TCP run now and then
-# takes half as long again: the sender's own dynamics)
+# spread, and a median that one odd run cannot move
 C_RUNS=${BENCH_COST_RUNS:-3}
-# runs per row of every other variant (a forced policy, a sweep): two give its A/A spread,
-# and keep make bench within the hour
+# runs per row of every other variant (a forced policy, a sweep): two give its A/A spread
+# and keep make bench within the hour, but their "median" is the mean of the two, which one
+# odd run moves (its spread then shows it)
 C_VARIANT_RUNS=${BENCH_COST_VARIANT_RUNS:-2}
 C_D2G_UDP64_RATE=${BENCH_COST_D2G_UDP64_RATE:-4M}     # dom0 -> guest UDP: iperf3 -b (paced)
 C_D2G_UDP1472_RATE=${BENCH_COST_D2G_UDP1472_RATE:-50M}
@@ -27,7 +27,7 @@ C_ROWS=${BENCH_COST_ROWS:-"g2d-tcp d2g-tcp g2g-tcp g2d-udp-64 d2g-udp-64 g2d-udp
     g2d-tcp-1500 scale-2 scale-4 scale-8"}
 # the rows of a sweep variant (one with +PARAM=VALUE): the guest TX rows its parameters act
 # on. Not g2d-udp-64: a 64 B datagram lies whole in the copied head, below every threshold
-# the sweeps move (its ten sweep variants measured 1.020-1.025x, inside its own A/A spread).
+# the sweeps move (its eight sweep variants measured 1.020-1.025x, inside its own A/A spread).
 C_SWEEP_ROWS=${BENCH_COST_SWEEP_ROWS:-"g2d-tcp g2g-tcp"}
 # BACKEND:VARIANT; znetback variants: auto, map, copy (tx_policy 0, 1, 2), each optionally
 # +PARAM=VALUE... (module parameters, e.g. auto+tx_copy_below=0). Variants of one backend share
@@ -106,8 +106,9 @@ cost_row() {
     case $row in
         g2d-tcp) cmd="iperf3 -J -c $DOM0_IP -p PORT -n ${C_MIB}M -l 64K" ;;
         # dom0 -> guest TCP: the guest fetches from dom0's httpd, which sends with blocking
-        # writes. iperf3 -R's sender in dom0 ran 3-5x its own instructions in one run of two
-        # (same packets, same module work: its wake-ups follow the guest's ACK timing).
+        # writes. With iperf3 -R, a slow run's dom0 executed 3-4.5x the kernel and 5-8x the
+        # user instructions of a fast one for the same packets and module work: the sender's
+        # wake-ups follow the guest's ACK timing.
         d2g-tcp) dir=tx; cmd="timeout $C_ROW_TIMEOUT wget -q -O /dev/null http://$DOM0_IP/cost-d2g" ;;
         g2g-tcp) cmd="iperf3 -J -c $(guest_ip g2) -p 5201 -n ${C_MIB}M -l 64K" ;;
         g2d-udp-64) cmd="iperf3 -J -c $DOM0_IP -p PORT -u -l 64 -b 0 -n ${C_UDP_MIB}M" ;;
@@ -196,7 +197,7 @@ command -v znbmark >/dev/null || { fail znbmark-in-dom0 "no znbmark in the dom0 
 i=1; while [ $i -le $C_GUESTS ]; do iperf3 -s -D -p $((5200 + i)); i=$((i + 1)); done
 lab_on_cleanup "killall iperf3"
 # what d2g-tcp fetches from dom0's httpd (/lab/www)
-case " $C_ROWS " in *" d2g-tcp "*)
+case " $C_ROWS $C_SWEEP_ROWS " in *" d2g-tcp "*)
     dd if=/dev/urandom of=/lab/www/cost-d2g bs=1M count=$C_MIB 2>/dev/null || { fail d2g-tcp-blob "cannot write /lab/www/cost-d2g"; exit 1; }
     lab_on_cleanup "rm -f /lab/www/cost-d2g" ;;
 esac

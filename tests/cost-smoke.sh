@@ -11,7 +11,7 @@ set -u
 cd "$(dirname "$0")/.."
 out=build/check/cost
 rm -rf "$out"; mkdir -p "$out"
-COST_RESULTS=$PWD/$out BENCH_COST_PROFILE=1 BENCH_COST_MIB=8 BENCH_COST_RUNS=2 BENCH_COST_ROWS=g2d-tcp \
+COST_RESULTS=$PWD/$out BENCH_COST_PROFILE=1 BENCH_COST_MIB=8 BENCH_COST_RUNS=2 BENCH_COST_VARIANT_RUNS=2 BENCH_COST_ROWS=g2d-tcp \
 	BENCH_COST_VARIANTS="xen-netback:- znetback:map" bench/cost-run > "$out/run.log" 2>&1
 rc=$?
 cat "$out/run.log"

@@ -1,4 +1,4 @@
-# The connect paths not covered elsewhere: a guest's first boot, a guest reboot (a new domain, a new vif) and a netfront unbind/bind inside the guest, as a module reload does (the same domain reconnects its vif). After each, one ping must be answered at once, without waiting for another event, and 8 MiB must cross each way (#13). (Save/restore: save-restore; migration: migrate; a reconnect after a fatal disable: hostile/isolation.)
+# The connect paths not covered elsewhere: a guest's first boot, a guest reboot (a new domain, a new vif) and a netfront unbind/bind inside the guest, as a module reload does (the same domain reconnects its vif). After each, one ping must be answered at once, without waiting for another event, and 8 MiB must cross each way (#13). (Save/restore: save-restore; migration: pvh/migrate; a reconnect after a fatal disable: hostile/isolation.)
 # lab-backend: default
 # lab-timeout: 600
 D_SUM=$(blob_dom0 rc 8)
