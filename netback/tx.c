@@ -168,25 +168,26 @@ static u8 znb_tx_l4_proto(const struct sk_buff *skb)
  * tunnel endpoint that asked for it, which a guest's datagrams rarely meet,
  * and the attempt cost a 64 B datagram ~370 instructions (the cost bench).
  */
-static bool znb_tx_wants_gro(const struct sk_buff *skb)
+static bool znb_tx_wants_gro(const struct sk_buff *skb, u8 l4proto)
 {
-	return !skb_is_gso(skb) && znb_tx_l4_proto(skb) == IPPROTO_TCP;
+	return !skb_is_gso(skb) && l4proto == IPPROTO_TCP;
 }
 
 /*
- * Are the Ethernet, IP and TCP/UDP headers of @skb all in its linear area?
- * Drivers and the stack parse them there once checked; one left in a frag
- * mapped from the guest can be rewritten by the guest after that check
- * (XSA-423).  A packet without such headers has nothing to leave out.
+ * Are the Ethernet, IP and TCP/UDP headers of @skb (transport protocol
+ * @l4proto) all in its linear area?  Drivers and the stack parse them there
+ * once checked; one left in a frag mapped from the guest can be rewritten by
+ * the guest after that check (XSA-423).  A packet without such headers has
+ * nothing to leave out.
  */
-static bool znb_tx_headers_linear(const struct sk_buff *skb)
+static bool znb_tx_headers_linear(const struct sk_buff *skb, u8 l4proto)
 {
 	unsigned int thoff, l4len;
 
 	if (!skb_transport_header_was_set(skb))
 		return true;
 	thoff = skb_transport_offset(skb);
-	switch (znb_tx_l4_proto(skb)) {
+	switch (l4proto) {
 	case IPPROTO_TCP: {
 		const struct tcphdr *th;
 		struct tcphdr _th;
@@ -206,9 +207,12 @@ static bool znb_tx_headers_linear(const struct sk_buff *skb)
 	return thoff + l4len <= skb_headlen(skb);
 }
 
-/* Checks and completes the metadata of a guest packet; false to drop it. */
+/*
+ * Checks and completes the metadata of a guest packet; false to drop it.
+ * Sets *@l4proto to its transport protocol (znb_tx_l4_proto()).
+ */
 static bool znb_tx_finish_skb(struct znb_queue *q, struct sk_buff *skb,
-			      const struct znb_tx_plan *plan)
+			      const struct znb_tx_plan *plan, u8 *l4proto)
 {
 	struct net_device *dev = q->vif->dev;
 	bool recalc = false;
@@ -283,7 +287,8 @@ static bool znb_tx_finish_skb(struct znb_queue *q, struct sk_buff *skb,
 	}
 
 	skb_probe_transport_header(skb);
-	if (!znb_tx_headers_linear(skb))
+	*l4proto = znb_tx_l4_proto(skb);
+	if (!znb_tx_headers_linear(skb, *l4proto))
 		q->stats.hdr_nonlinear++;
 	return true;
 }
@@ -504,6 +509,7 @@ static void znb_tx_complete(struct znb_queue *q, struct znb_tx_pending *p)
 	struct sk_buff *skb = p->skb;
 	unsigned long copy_bad = 0;
 	unsigned int i, j, frag, nmapped = 0;
+	u8 l4proto;
 
 	znb_tx_note_copy_errors(q, plan, p->copy_start, p->copy_end, &copy_bad);
 	znb_tx_note_copy_errors(q, plan, p->dcopy_start, p->dcopy_end,
@@ -582,7 +588,7 @@ static void znb_tx_complete(struct znb_queue *q, struct znb_tx_pending *p)
 		znb_pkt_release(txq, p->pkt);
 	}
 
-	if (!znb_tx_finish_skb(q, skb, plan)) {
+	if (!znb_tx_finish_skb(q, skb, plan, &l4proto)) {
 		kfree_skb(skb);
 		q->stats.rx_dropped++;
 		return;
@@ -590,7 +596,7 @@ static void znb_tx_complete(struct znb_queue *q, struct znb_tx_pending *p)
 	q->stats.rx_packets++;
 	q->stats.rx_bytes += plan->pkt_len;
 	/* Up the stack at once, unless GRO holds packets it would overtake. */
-	if (!znb_tx_wants_gro(skb) && !znb_napi_holds_packets(&q->napi))
+	if (!znb_tx_wants_gro(skb, l4proto) && !znb_napi_holds_packets(&q->napi))
 		netif_receive_skb(skb);
 	else
 		napi_gro_receive(&q->napi, skb);

@@ -78,8 +78,8 @@ backend_load() { # znetback|xen-netback; unloads the other one (only possible wi
 }
 
 # ---------------------------------------------------------------- guests
-# guest_start NAME [K] [key=value ...]: create guest NAME (PV unless type=pvh) as guest number K (default: next
-# free). Options: vcpus=N memory=MiB vifs=N (extra vifs at boot on xenbr0: 00:16:3e:00:j:k+1)
+# guest_start NAME [K] [key=value ...]: create guest NAME (PV unless type=pvh) as guest
+# number K (default: next free). Options: vcpus=N memory=MiB vifs=N (extra vifs at boot on xenbr0: 00:16:3e:00:j:k+1)
 # cpus=LIST (the physical CPUs its vCPUs may run on; default: any) rate=RATE (xl's vif rate= of
 # the first vif, e.g. 10Mb/s) type=pv|pvh (pvh needs a lab booted with LAB_CPU=qemu64,+svm,+npt)
 guest_start() {
