@@ -26,7 +26,8 @@ help:
 	@echo
 	@echo "  make deps        install the Debian 12 packages the build and tests need"
 	@echo "  make module      build znetback.ko against $(or $(KDIR),<no kernel headers>)"
-	@echo "  make tools       build znbstat (counters), znbfront (test frontend), the cost plugin"
+	@echo "  make tools       build znbstat (counters), znbfront (test frontend), the cost plugin,"
+	@echo "                   the lab guests' XDP program"
 	@echo "  make unit        userspace unit tests of the grant core (ASan+UBSan)"
 	@echo "  make mutations   prove the unit tests catch deliberately broken destructors"
 	@echo "  make fuzz        run the libFuzzer targets for $(FUZZ_LONG_SECONDS) s each"
@@ -52,7 +53,7 @@ all: module tools unit
 TOOL_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -static
 XEN_LIBS := -lxenstore -lxengnttab -lxenevtchn -lxentoolcore -lxentoollog -lpthread
 TOOLS := $(BUILD)/tools/znbstat $(BUILD)/tools/znbfront $(BUILD)/tools/znbmark \
-	$(BUILD)/tools/znb-cost.so
+	$(BUILD)/tools/znb-cost.so $(BUILD)/tools/xdp-drop-udp-port.o
 tools: $(TOOLS)
 
 $(BUILD)/tools/znbstat: tools/znbstat/znbstat.c
@@ -71,6 +72,11 @@ $(BUILD)/tools/znbmark: tools/bench/znbmark.c tools/bench/znbmark.h
 $(BUILD)/tools/znb-cost.so: tools/bench/cost-plugin.c tools/bench/znbmark.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -shared -fvisibility=hidden -o $@ $<
+
+# The lab guests' XDP program (tests/lab/xdp.sh): BPF bytecode, loaded by the guest's ip.
+$(BUILD)/tools/xdp-drop-udp-port.o: tools/xdp/drop-udp-port.bpf.c
+	@mkdir -p $(dir $@)
+	clang -O2 -g -target bpf -Wall -Werror -I/usr/include/$(shell gcc -dumpmachine) -c -o $@ $<
 
 deps:
 	@tools/deps.sh

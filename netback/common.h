@@ -238,7 +238,8 @@ struct znb_tx_pending {
  * @err: a copy failed
  * @data_slots: data buffers the packet needs
  * @slot: data buffer being filled
- * @slot_off: bytes already in it
+ * @headroom: bytes left free at the start of the first buffer
+ * @slot_off: where the next byte goes in the buffer being filled
  */
 struct znb_rx_pkt {
 	struct sk_buff *skb;
@@ -249,6 +250,7 @@ struct znb_rx_pkt {
 	bool err;
 	unsigned int data_slots;
 	unsigned int slot;
+	unsigned int headroom;
 	unsigned int slot_off;
 };
 
@@ -334,6 +336,10 @@ struct znb_queue {
  * @ipv6_csum: frontend accepts IPv6 packets with a partial checksum
  * @rx_poll: frontend does not notify when it posts RX buffers
  *	(no feature-rx-notify): a waiting queue polls its ring
+ * @rx_headroom: bytes the frontend keeps free before a packet in its first
+ *	RX buffer, for its XDP program (xdp-headroom; written by xenbus under
+ *	RTNL at connect and reconfiguration, read as each packet is queued
+ *	and by ndo_fix_features: no TSO while it is set)
  * @credit_lock: guards @credit (taken by the NAPI polls of every queue and
  *	by the watch on the rate key)
  * @credit: what the guest may still transmit (xl's rate=; no limit when
@@ -360,6 +366,7 @@ struct znb_vif {
 	bool ip_csum;
 	bool ipv6_csum;
 	bool rx_poll;
+	u16 rx_headroom;
 	spinlock_t credit_lock; /* see above */
 	struct znb_credit credit;
 	atomic_t disabled;
@@ -413,6 +420,7 @@ static inline void znb_race_delay(const unsigned int *us)
 /* main.c */
 unsigned int znb_queues_offered(void);
 extern unsigned int znb_fatal_slots;
+extern bool znb_provides_xdp_headroom;
 extern unsigned int znb_rx_queue_len;
 extern unsigned int znb_rx_queue_bytes;
 extern unsigned int znb_rx_drain_timeout_ms;

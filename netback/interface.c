@@ -716,9 +716,13 @@ static netdev_features_t znb_fix_features(struct net_device *dev,
 
 	if (!vif->can_sg)
 		features &= ~NETIF_F_SG;
-	if (!vif->gso4)
+	/*
+	 * netfront's XDP path drops a packet that spans buffers: while the
+	 * guest keeps headroom for its program, the stack segments for it.
+	 */
+	if (!vif->gso4 || READ_ONCE(vif->rx_headroom))
 		features &= ~NETIF_F_TSO;
-	if (!vif->gso6)
+	if (!vif->gso6 || READ_ONCE(vif->rx_headroom))
 		features &= ~NETIF_F_TSO6;
 	if (!vif->ip_csum)
 		features &= ~NETIF_F_IP_CSUM;

@@ -16,6 +16,12 @@ module_param_named(fatal_skb_slots, znb_fatal_slots, uint, 0444);
 MODULE_PARM_DESC(fatal_skb_slots,
 		 "Slots per guest packet beyond which the vif is disabled (18..32)");
 
+bool znb_provides_xdp_headroom = true;
+module_param_named(provides_xdp_headroom, znb_provides_xdp_headroom, bool,
+		   0644);
+MODULE_PARM_DESC(provides_xdp_headroom,
+		 "Offer guests feature-xdp-headroom (read when a vif appears): their netfront then runs XDP programs on what it receives");
+
 /*
  * Runtime-writable parameters whose 0 (or a tiny value) would break the
  * module are checked on every write: an out-of-range value is refused.

@@ -30,6 +30,7 @@
 /* What ndo_start_xmit() notes in a packet it parks (skb->cb is the driver's). */
 struct znb_rx_cb {
 	unsigned long expires;	/* jiffies: dropped if still waiting then */
+	u16 headroom;		/* bytes left free before it in its first buffer */
 };
 
 #define ZNB_RX_CB(skb)	((struct znb_rx_cb *)(skb)->cb)
@@ -41,10 +42,16 @@ struct znb_rx_cb {
  */
 #define ZNB_RX_HOLD_MS	200
 
+/* Data buffers a packet takes on the guest RX ring. */
+static unsigned int znb_rx_data_slots(const struct sk_buff *skb)
+{
+	return DIV_ROUND_UP(ZNB_RX_CB(skb)->headroom + skb->len, XEN_PAGE_SIZE);
+}
+
 /* Buffers a packet takes on the guest RX ring (data, plus a GSO extra). */
 static unsigned int znb_rx_slots(const struct sk_buff *skb)
 {
-	return DIV_ROUND_UP(skb->len, XEN_PAGE_SIZE) + !!skb_is_gso(skb);
+	return znb_rx_data_slots(skb) + !!skb_is_gso(skb);
 }
 
 /* Makes the packet something the frontend negotiated; nonzero to drop. */
@@ -72,7 +79,7 @@ static int znb_rx_prepare(struct znb_vif *vif, struct sk_buff *skb)
 			return -EINVAL;
 	}
 
-	data_slots = DIV_ROUND_UP(skb->len, XEN_PAGE_SIZE);
+	data_slots = znb_rx_data_slots(skb);
 	if (data_slots > XEN_NETIF_NR_SLOTS_MIN ||
 	    (!vif->can_sg && data_slots > 1))
 		return -EMSGSIZE;
@@ -178,6 +185,11 @@ netdev_tx_t znb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (unlikely(!READ_ONCE(q->live) || atomic_read(&vif->disabled) ||
 		     READ_ONCE(q->rx_dropping) || znb_rx_queue_full(q)))
 		goto drop;
+	/*
+	 * Fixed per packet when it is queued: its slot count, counted now,
+	 * must not change under it if the guest changes its headroom.
+	 */
+	ZNB_RX_CB(skb)->headroom = READ_ONCE(vif->rx_headroom);
 	if (znb_rx_prepare(vif, skb) || !znb_rx_enqueue(q, skb))
 		goto drop;
 	/*
@@ -321,9 +333,10 @@ static void znb_rx_start(struct znb_queue *q, struct sk_buff *skb)
 	p->skb = skb;
 	p->gso = skb_is_gso(skb);
 	p->err = false;
-	p->data_slots = DIV_ROUND_UP(skb->len, XEN_PAGE_SIZE);
+	p->data_slots = znb_rx_data_slots(skb);
 	p->slot = 0;
-	p->slot_off = 0;
+	p->headroom = ZNB_RX_CB(skb)->headroom;
+	p->slot_off = p->headroom;
 	memset(p->filled, 0, sizeof(p->filled));
 	total = p->data_slots + p->gso;
 	for (i = 0; i < total; i++)
@@ -366,7 +379,7 @@ static void znb_rx_answer(struct znb_queue *q, struct znb_rx_pkt *p)
 				flags |= XEN_NETRXF_extra_info;
 		}
 		r->id = p->req[pos].id;
-		r->offset = 0;
+		r->offset = i == 0 ? p->headroom : 0;
 		r->flags = flags;
 		r->status = p->err ? XEN_NETIF_RSP_ERROR : p->filled[i];
 	}

@@ -27,6 +27,7 @@
  *	live with xenstore-write)
  * @have_rate_watch: @rate_watch is registered
  * @hotplug_ok: the hotplug script reported "connected"
+ * @xdp_headroom_offered: we wrote feature-xdp-headroom = 1 (at probe)
  * @hotplug_script: the toolstack's script node, or NULL; set at probe, for
  *	the udev events (a toolstack with run_hotplug_scripts=0 leaves the
  *	script to udev rules that run "$script online" and "$script offline")
@@ -42,14 +43,16 @@ struct znb_backend {
 	struct xenbus_watch rate_watch;
 	bool have_rate_watch;
 	bool hotplug_ok;
+	bool xdp_headroom_offered;
 	char *hotplug_script;
 	enum xenbus_state frontend_state;
 	bool connected;
 };
 
-static int znb_write_features(struct xenbus_device *dev,
+static int znb_write_features(struct znb_backend *be,
 			      unsigned int vif_queues)
 {
+	struct xenbus_device *dev = be->dev;
 	static const char *const on[] = {
 		"feature-sg", "feature-gso-tcpv4", "feature-gso-tcpv6",
 		"feature-ipv6-csum-offload", "feature-rx-copy",
@@ -70,6 +73,13 @@ again:
 		if (err)
 			goto abort;
 	}
+	/* Read once per vif, like mainline's parameter of the same name. */
+	be->xdp_headroom_offered = READ_ONCE(znb_provides_xdp_headroom);
+	what = "feature-xdp-headroom";
+	err = xenbus_printf(xbt, dev->nodename, what, "%d",
+			    be->xdp_headroom_offered);
+	if (err)
+		goto abort;
 	what = "feature-rx-flip";
 	err = xenbus_printf(xbt, dev->nodename, what, "%d", 0);
 	if (err)
@@ -143,6 +153,39 @@ out:
 	return err;
 }
 
+/*
+ * The frontend's xdp-headroom: what its XDP program needs free before a
+ * packet in the first RX buffer (netfront asks XDP_PACKET_HEADROOM while a
+ * program is attached, 0 otherwise).  Read at connect, and when the
+ * frontend enters and leaves Reconfiguring, which it does around writing
+ * the key.
+ * A headroom that leaves no byte of a buffer is refused: no headroom.
+ */
+static void znb_read_xdp_headroom(struct znb_backend *be)
+{
+	struct znb_vif *vif = be->vif;
+	unsigned int headroom;
+
+	if (!be->xdp_headroom_offered)
+		return;
+	headroom = xenbus_read_unsigned(be->dev->otherend, "xdp-headroom", 0);
+	if (headroom >= XEN_PAGE_SIZE) {
+		if (net_ratelimit())
+			netdev_warn(vif->dev, "guest asked for %u bytes of XDP headroom in %lu-byte RX buffers: it gets none\n",
+				    headroom, XEN_PAGE_SIZE);
+		headroom = 0;
+	}
+	if (headroom == vif->rx_headroom)
+		return;
+	if (net_ratelimit())
+		netdev_info(vif->dev, "guest XDP headroom: %u bytes%s\n",
+			    headroom, headroom ? " (no TSO to it meanwhile)" : "");
+	rtnl_lock();
+	WRITE_ONCE(vif->rx_headroom, headroom);
+	netdev_update_features(vif->dev);
+	rtnl_unlock();
+}
+
 static void znb_disconnect(struct znb_backend *be)
 {
 	struct znb_vif *vif = be->vif;
@@ -199,6 +242,7 @@ static int znb_connect(struct znb_backend *be)
 					     "feature-no-csum-offload", 0);
 	vif->ipv6_csum = !!xenbus_read_unsigned(dev->otherend,
 						"feature-ipv6-csum-offload", 0);
+	znb_read_xdp_headroom(be);
 	vif->lim.fatal_slots = znb_fatal_slots;
 	vif->lim.mcast_ctrl = false;
 	/*
@@ -257,6 +301,16 @@ static void znb_try_connect(struct znb_backend *be)
 		return;
 	if (dev->state == XenbusStateConnected)
 		return;
+	/*
+	 * The frontend is back from Reconfiguring: so are we.  netfront
+	 * writes its headroom after it switched to Reconfiguring, so the
+	 * read made then may have missed it: read it again now.
+	 */
+	if (dev->state == XenbusStateReconfigured && be->connected) {
+		znb_read_xdp_headroom(be);
+		xenbus_switch_state(dev, XenbusStateConnected);
+		return;
+	}
 	/* A frontend may come back from Closed without Initialising. */
 	if (dev->state == XenbusStateClosed)
 		xenbus_switch_state(dev, XenbusStateInitWait);
@@ -323,7 +377,8 @@ static void znb_rate_changed(struct xenbus_watch *watch, const char *path,
 
 static void znb_switch_closed(struct xenbus_device *dev)
 {
-	if (dev->state == XenbusStateConnected)
+	if (dev->state == XenbusStateConnected ||
+	    dev->state == XenbusStateReconfigured)
 		xenbus_switch_state(dev, XenbusStateClosing);
 	if (dev->state != XenbusStateClosed)
 		xenbus_switch_state(dev, XenbusStateClosed);
@@ -347,7 +402,16 @@ static void znb_frontend_changed(struct xenbus_device *dev,
 		}
 		break;
 	case XenbusStateReconfiguring:
-		/* Nothing to renegotiate (no XDP headroom support). */
+		/*
+		 * netfront waits for Reconfigured without a timeout, holding
+		 * RTNL, before it attaches or detaches its XDP program: answer
+		 * whenever connected, even when the headroom is not offered.
+		 * Back to Connected when it is (znb_try_connect()), so that
+		 * its next wait is for a reply to its next request.
+		 */
+		if (!be->connected)
+			break;
+		znb_read_xdp_headroom(be);
 		xenbus_switch_state(dev, XenbusStateReconfigured);
 		break;
 	case XenbusStateInitialised:
@@ -453,7 +517,7 @@ static int znb_probe(struct xenbus_device *dev,
 	/* The netdev exists: udev-run hotplug scripts can attach it now. */
 	kobject_uevent(&dev->dev.kobj, KOBJ_ONLINE);
 
-	err = znb_write_features(dev, vif->dev->num_tx_queues);
+	err = znb_write_features(be, vif->dev->num_tx_queues);
 	if (err)
 		goto fail;
 

@@ -247,6 +247,8 @@ lab_images() {
     install_elf "$G" "$LAB_ROOT/usr/bin/iperf3" /usr/bin/iperf3
     # make bench switches the guest's TSO/GSO off for its MTU-1500 rows
     install_elf "$G" "$LAB_ROOT/sbin/ethtool" /sbin/ethtool
+    # iproute2's ip (not busybox's): it loads the XDP program of tests/lab/xdp.sh
+    install_elf "$G" "$LAB_ROOT/bin/ip" /sbin/ip
     install_busybox "$G"
     LAB_MODDIR=$GUEST_KROOT/lib/modules/$GUEST_ABI add_module "$G" xen-netfront
     cp -a "$LAB_TOOLS/rootfs/guest/." "$G/"; chmod 755 "$G/init" "$G/www/cgi-bin/run"
@@ -304,6 +306,9 @@ lab_overlay() {
     for t in znbstat znbfront znbmark; do
         [ -x "$LAB_REPO/build/tools/$t" ] && cp "$LAB_REPO/build/tools/$t" "$O/usr/local/bin/"
     done
+    # the guests fetch their XDP program from dom0's httpd (tests/lab/xdp.sh)
+    mkdir -p "$O/lab/www"
+    [ -f "$LAB_REPO/build/tools/xdp-drop-udp-port.o" ] && cp "$LAB_REPO/build/tools/xdp-drop-udp-port.o" "$O/lab/www/"
     if [ "$LAB_BACKEND" = znetback ]; then
         cp "$ZNETBACK_KO" "$O/lib/modules/lab/znetback.ko"
         local deps
