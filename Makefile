@@ -167,13 +167,13 @@ endif
 # under KFENCE) and cut repetition counts; make lab-check LAB_KERNEL=6.12 runs everything.
 LAB_CHECK_612_SCENARIOS := bridge guest-to-guest gso-segment local-socket destroy-inflight \
 	attach-detach reconnect-paths save-restore leak/attach-cycles leak/reload hostile/catalogue
-LAB_CHECK_MIXED_SCENARIOS := bridge guest-to-guest reconnect-paths save-restore
+LAB_CHECK_MIXED_SCENARIOS := bridge guest-to-guest reconnect-paths
 lab-check-6.12: tools
 	@tools/build-kernels.sh 6.12
-	LAB_KERNEL=6.12 LAB_SAVE_CYCLES=3 LAB_ATTACH_CYCLES=10 LAB_BACKEND=znetback \
+	LAB_KERNEL=6.12 LAB_SAVE_CYCLES=2 LAB_ATTACH_CYCLES=5 LAB_BACKEND=znetback \
 		tools/lab/lab run $(LAB_CHECK_612_SCENARIOS)
 lab-check-mixed: module tools
-	LAB_GUEST_KERNEL=6.12 LAB_SAVE_CYCLES=3 LAB_BACKEND=znetback \
+	LAB_GUEST_KERNEL=6.12 LAB_BACKEND=znetback \
 		tools/lab/lab run $(LAB_CHECK_MIXED_SCENARIOS)
 
 # Live migration needs a PVH guest (Debian's Xen has no shadow paging, which PV log-dirty
