@@ -337,9 +337,8 @@ struct znb_queue {
  * @rx_poll: frontend does not notify when it posts RX buffers
  *	(no feature-rx-notify): a waiting queue polls its ring
  * @rx_headroom: bytes the frontend keeps free before a packet in its first
- *	RX buffer, for its XDP program (xdp-headroom; written by xenbus under
- *	RTNL at connect and reconfiguration, read as each packet is queued
- *	and by ndo_fix_features: no TSO while it is set)
+ *	RX buffer, for its XDP program (xdp-headroom; written by xenbus,
+ *	read as each packet is sent and queued: no GSO to the guest while set)
  * @credit_lock: guards @credit (taken by the NAPI polls of every queue and
  *	by the watch on the rate key)
  * @credit: what the guest may still transmit (xl's rate=; no limit when

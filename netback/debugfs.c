@@ -116,6 +116,7 @@ void znb_debugfs_vif_add(struct znb_vif *vif)
 	vif->dbg = debugfs_create_dir(netdev_name(vif->dev), znb_debugfs_root);
 	debugfs_create_file("queues", 0444, vif->dbg, vif,
 			    &znb_dbg_queues_fops);
+	debugfs_create_u16("xdp_headroom", 0444, vif->dbg, &vif->rx_headroom);
 }
 
 /**

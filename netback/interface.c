@@ -13,6 +13,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
+#include <linux/if_vlan.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
@@ -716,18 +717,33 @@ static netdev_features_t znb_fix_features(struct net_device *dev,
 
 	if (!vif->can_sg)
 		features &= ~NETIF_F_SG;
-	/*
-	 * netfront's XDP path drops a packet that spans buffers: while the
-	 * guest keeps headroom for its program, the stack segments for it.
-	 */
-	if (!vif->gso4 || READ_ONCE(vif->rx_headroom))
+	if (!vif->gso4)
 		features &= ~NETIF_F_TSO;
-	if (!vif->gso6 || READ_ONCE(vif->rx_headroom))
+	if (!vif->gso6)
 		features &= ~NETIF_F_TSO6;
 	if (!vif->ip_csum)
 		features &= ~NETIF_F_IP_CSUM;
 	if (!vif->ipv6_csum)
 		features &= ~NETIF_F_IPV6_CSUM;
+	return features;
+}
+
+/*
+ * netfront's XDP path drops a packet that spans buffers, as a GSO packet
+ * mostly does: while the guest keeps headroom for its program, the stack
+ * segments what it sends it.  Per packet, so a guest switching its program
+ * on and off costs dom0 no RTNL and no feature change.
+ */
+static netdev_features_t znb_features_check(struct sk_buff *skb,
+					    struct net_device *dev,
+					    netdev_features_t features)
+{
+	struct znb_vif *vif = netdev_priv(dev);
+
+	/* What the stack checks when a driver has no such hook. */
+	features = vlan_features_check(skb, features);
+	if (skb_is_gso(skb) && READ_ONCE(vif->rx_headroom))
+		features &= ~NETIF_F_GSO_MASK;
 	return features;
 }
 
@@ -761,6 +777,7 @@ static const struct net_device_ops znb_netdev_ops = {
 	.ndo_start_xmit = znb_start_xmit,
 	.ndo_change_mtu = znb_change_mtu,
 	.ndo_fix_features = znb_fix_features,
+	.ndo_features_check = znb_features_check,
 	.ndo_get_stats64 = znb_get_stats64,
 	.ndo_validate_addr = eth_validate_addr,
 };

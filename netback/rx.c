@@ -679,10 +679,21 @@ bool znb_rx_poll(struct znb_queue *q)
 		}
 		znb_rx_stop_waiting(q);
 		skb = znb_rx_dequeue(q);
+		done++;
+		/*
+		 * Queued before the guest changed its headroom: its XDP
+		 * program, attached or detached since, would read it at the
+		 * wrong offset.
+		 */
+		if (unlikely(ZNB_RX_CB(skb)->headroom !=
+			     READ_ONCE(vif->rx_headroom))) {
+			q->stats.tx_dropped++;
+			dev_kfree_skb_any(skb);
+			continue;
+		}
 		if (q->rx_nr_pkts == ZNB_RX_PKTS)
 			znb_rx_finish(q);
 		znb_rx_start(q, skb);
-		done++;
 	}
 	znb_rx_finish(q);
 	if (!q->rx_slots_needed && !q->rx_dropping)

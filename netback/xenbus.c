@@ -28,6 +28,8 @@
  * @have_rate_watch: @rate_watch is registered
  * @hotplug_ok: the hotplug script reported "connected"
  * @xdp_headroom_offered: we wrote feature-xdp-headroom = 1 (at probe)
+ * @xdp_watch: watch on the frontend's xdp-headroom (when offered)
+ * @have_xdp_watch: @xdp_watch is registered
  * @hotplug_script: the toolstack's script node, or NULL; set at probe, for
  *	the udev events (a toolstack with run_hotplug_scripts=0 leaves the
  *	script to udev rules that run "$script online" and "$script offline")
@@ -44,6 +46,8 @@ struct znb_backend {
 	bool have_rate_watch;
 	bool hotplug_ok;
 	bool xdp_headroom_offered;
+	struct xenbus_watch xdp_watch;
+	bool have_xdp_watch;
 	char *hotplug_script;
 	enum xenbus_state frontend_state;
 	bool connected;
@@ -156,10 +160,12 @@ out:
 /*
  * The frontend's xdp-headroom: what its XDP program needs free before a
  * packet in the first RX buffer (netfront asks XDP_PACKET_HEADROOM while a
- * program is attached, 0 otherwise).  Read at connect, and when the
- * frontend enters and leaves Reconfiguring, which it does around writing
- * the key.
- * A headroom that leaves no byte of a buffer is refused: no headroom.
+ * program is attached, 0 otherwise).  Read at connect, when the frontend
+ * enters Reconfiguring and whenever it writes the key: netfront writes it
+ * only after it switched to Reconfiguring, so the first read may be too
+ * early.  A headroom that leaves no byte of a buffer is refused: none.
+ * Cheap, and takes no lock beyond the caller's: a guest may write its key
+ * as often as it likes.
  */
 static void znb_read_xdp_headroom(struct znb_backend *be)
 {
@@ -178,12 +184,20 @@ static void znb_read_xdp_headroom(struct znb_backend *be)
 	if (headroom == vif->rx_headroom)
 		return;
 	if (net_ratelimit())
-		netdev_info(vif->dev, "guest XDP headroom: %u bytes%s\n",
-			    headroom, headroom ? " (no TSO to it meanwhile)" : "");
-	rtnl_lock();
+		netdev_info(vif->dev, "guest XDP headroom: %u bytes\n", headroom);
 	WRITE_ONCE(vif->rx_headroom, headroom);
-	netdev_update_features(vif->dev);
-	rtnl_unlock();
+}
+
+static void znb_xdp_headroom_changed(struct xenbus_watch *watch,
+				     const char *path, const char *token)
+{
+	struct znb_backend *be = container_of(watch, struct znb_backend,
+					      xdp_watch);
+
+	mutex_lock(&be->lock);
+	if (be->connected)
+		znb_read_xdp_headroom(be);
+	mutex_unlock(&be->lock);
 }
 
 static void znb_disconnect(struct znb_backend *be)
@@ -301,13 +315,8 @@ static void znb_try_connect(struct znb_backend *be)
 		return;
 	if (dev->state == XenbusStateConnected)
 		return;
-	/*
-	 * The frontend is back from Reconfiguring: so are we.  netfront
-	 * writes its headroom after it switched to Reconfiguring, so the
-	 * read made then may have missed it: read it again now.
-	 */
+	/* The frontend is back from Reconfiguring: so are we. */
 	if (dev->state == XenbusStateReconfigured && be->connected) {
-		znb_read_xdp_headroom(be);
 		xenbus_switch_state(dev, XenbusStateConnected);
 		return;
 	}
@@ -404,10 +413,12 @@ static void znb_frontend_changed(struct xenbus_device *dev,
 	case XenbusStateReconfiguring:
 		/*
 		 * netfront waits for Reconfigured without a timeout, holding
-		 * RTNL, before it attaches or detaches its XDP program: answer
-		 * whenever connected, even when the headroom is not offered.
-		 * Back to Connected when it is (znb_try_connect()), so that
-		 * its next wait is for a reply to its next request.
+		 * its RTNL, before it attaches or detaches its XDP program:
+		 * answer whenever connected, even when the headroom is not
+		 * offered (a frontend that asks before it connected waits:
+		 * only it is harmed).  Back to Connected when it is
+		 * (znb_try_connect()): a Reconfigured left standing would
+		 * answer its next request before we read it.
 		 */
 		if (!be->connected)
 			break;
@@ -464,6 +475,7 @@ static void znb_remove(struct xenbus_device *dev)
 	/* Not under be->lock: the watch callbacks take it. */
 	znb_unwatch(&be->hotplug_watch, &be->have_watch);
 	znb_unwatch(&be->rate_watch, &be->have_rate_watch);
+	znb_unwatch(&be->xdp_watch, &be->have_xdp_watch);
 	mutex_lock(&be->lock);
 	znb_disconnect(be);
 	if (dev->state != XenbusStateClosed)
@@ -534,6 +546,14 @@ static int znb_probe(struct xenbus_device *dev,
 	if (err)
 		goto fail;
 	be->have_rate_watch = true;
+	if (be->xdp_headroom_offered) {
+		err = xenbus_watch_pathfmt(dev, &be->xdp_watch, NULL,
+					   znb_xdp_headroom_changed, "%s/%s",
+					   dev->otherend, "xdp-headroom");
+		if (err)
+			goto fail;
+		be->have_xdp_watch = true;
+	}
 
 	err = xenbus_switch_state(dev, XenbusStateInitWait);
 	if (err)
