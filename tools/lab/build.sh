@@ -269,6 +269,12 @@ lab_images() {
     install_elf "$D" "$LAB_ROOT/bin/ip" /sbin/ip
     install_elf "$D" "$LAB_ROOT/sbin/tc" /sbin/tc
     install_elf "$D" "$LAB_ROOT/usr/bin/perf" /usr/bin/perf
+    # Debian's stock vif-bridge and what it sources (xen-utils-common), run by bash
+    install_elf "$D" "$LAB_ROOT/bin/bash" /bin/bash
+    for b in vif-bridge vif-common.sh xen-hotplug-common.sh xen-network-common.sh \
+             xen-script-common.sh locking.sh logging.sh hotplugpath.sh; do
+        install -m755 "$LAB_ROOT/etc/xen/scripts/$b" "$D/etc/xen/scripts/$b" || die "no stock $b"
+    done
     mkdir -p "$D/etc/iproute2" "$D/usr/lib/tc"
     cp -a "$LAB_ROOT/usr/lib/tc/." "$D/usr/lib/tc/" 2>/dev/null || true   # netem distribution tables
     # glibc dlopen()s libgcc_s for pthread_cancel/unwinding (xl create aborts without it)
@@ -321,7 +327,7 @@ lab_overlay() {
         echo "LAB_INTERACTIVE=${LAB_INTERACTIVE:-0}"
         echo "LAB_SCENARIO_TIMEOUT=${LAB_SCENARIO_TIMEOUT:-600}"
         echo "LAB_LEAK_CYCLES=${LAB_LEAK_CYCLES:-3}"
-        local v; for v in ${!LAB_ATTACH_@} ${!LAB_SAVE_@} ${!LAB_TX_@} ${!LAB_RACES@} ${!LAB_MIGRATIONS@} ${!BENCH_@} ${!HOSTILE_@}; do echo "$v=\"${!v}\""; done
+        local v; for v in ${!LAB_ATTACH_@} ${!LAB_SAVE_@} ${!LAB_TX_@} ${!LAB_RACES@} ${!LAB_MIGRATIONS@} ${!LAB_DEMO_@} ${!BENCH_@} ${!HOSTILE_@}; do echo "$v=\"${!v}\""; done
         echo "LAB_ZNB_VERSION=\"$(cat "$LAB_REPO/VERSION")\""
         echo "LAB_GIT=\"$(git -C "$LAB_REPO" rev-parse --short HEAD 2>/dev/null || echo none)\""
     } | sed 's/^/export /' > "$O/lab/config"
