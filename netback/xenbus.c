@@ -22,14 +22,11 @@
  * @lock: serialises state changes, watch callbacks and removal; uevents read
  *	@vif under it
  * @hotplug_watch: watch on our hotplug-status node
- * @have_watch: @hotplug_watch is registered
  * @rate_watch: watch on our rate node (xl's rate=; an admin changes it
  *	live with xenstore-write)
- * @have_rate_watch: @rate_watch is registered
  * @hotplug_ok: the hotplug script reported "connected"
  * @xdp_headroom_offered: we wrote feature-xdp-headroom = 1 (at probe)
  * @xdp_watch: watch on the frontend's xdp-headroom (when offered)
- * @have_xdp_watch: @xdp_watch is registered
  * @hotplug_script: the toolstack's script node, or NULL; set at probe, for
  *	the udev events (a toolstack with run_hotplug_scripts=0 leaves the
  *	script to udev rules that run "$script online" and "$script offline")
@@ -41,13 +38,10 @@ struct znb_backend {
 	struct znb_vif *vif;
 	struct mutex lock; /* state machine, watch callback, removal, @vif */
 	struct xenbus_watch hotplug_watch;
-	bool have_watch;
 	struct xenbus_watch rate_watch;
-	bool have_rate_watch;
 	bool hotplug_ok;
 	bool xdp_headroom_offered;
 	struct xenbus_watch xdp_watch;
-	bool have_xdp_watch;
 	char *hotplug_script;
 	enum xenbus_state frontend_state;
 	bool connected;
@@ -453,14 +447,17 @@ static void znb_frontend_changed(struct xenbus_device *dev,
 	mutex_unlock(&be->lock);
 }
 
-/* Unregisters a watch made with xenbus_watch_pathfmt(), if it was made. */
-static void znb_unwatch(struct xenbus_watch *watch, bool *registered)
+/*
+ * Unregisters a watch made with xenbus_watch_pathfmt(), if it was made: its
+ * node is set only while it is registered (xenbus clears it on failure).
+ */
+static void znb_unwatch(struct xenbus_watch *watch)
 {
-	if (!*registered)
+	if (!watch->node)
 		return;
 	unregister_xenbus_watch(watch);
 	kfree(watch->node);
-	*registered = false;
+	watch->node = NULL;
 }
 
 static void znb_remove(struct xenbus_device *dev)
@@ -473,9 +470,9 @@ static void znb_remove(struct xenbus_device *dev)
 	if (be->vif)
 		kobject_uevent(&dev->dev.kobj, KOBJ_OFFLINE);
 	/* Not under be->lock: the watch callbacks take it. */
-	znb_unwatch(&be->hotplug_watch, &be->have_watch);
-	znb_unwatch(&be->rate_watch, &be->have_rate_watch);
-	znb_unwatch(&be->xdp_watch, &be->have_xdp_watch);
+	znb_unwatch(&be->hotplug_watch);
+	znb_unwatch(&be->rate_watch);
+	znb_unwatch(&be->xdp_watch);
 	mutex_lock(&be->lock);
 	znb_disconnect(be);
 	if (dev->state != XenbusStateClosed)
@@ -538,21 +535,18 @@ static int znb_probe(struct xenbus_device *dev,
 				   dev->nodename, "hotplug-status");
 	if (err)
 		goto fail;
-	be->have_watch = true;
 	/* Fires once now with the current value, then on every change. */
 	err = xenbus_watch_pathfmt(dev, &be->rate_watch, NULL,
 				   znb_rate_changed, "%s/%s", dev->nodename,
 				   "rate");
 	if (err)
 		goto fail;
-	be->have_rate_watch = true;
 	if (be->xdp_headroom_offered) {
 		err = xenbus_watch_pathfmt(dev, &be->xdp_watch, NULL,
 					   znb_xdp_headroom_changed, "%s/%s",
 					   dev->otherend, "xdp-headroom");
 		if (err)
 			goto fail;
-		be->have_xdp_watch = true;
 	}
 
 	err = xenbus_switch_state(dev, XenbusStateInitWait);
