@@ -12,11 +12,12 @@
 # HOSTILE_CASES="name ..." (from the host environment) runs only those cases.
 . /lab/tests/hostile/lib.sh
 hostile_setup || exit 1
+_cases=$(/usr/local/bin/znbfront cases | awk '{print $1 ":" $2}')
 # a name that is not a case would otherwise be skipped without a word
 for _c in ${HOSTILE_CASES:-}; do
-    /usr/local/bin/znbfront cases | awk '{print $1}' | grep -qx "$_c" || fail "case-$_c" "znbfront has no such case"
+    echo "$_cases" | grep -q "^$_c:" || fail "case-$_c" "znbfront has no such case"
 done
-for _line in $(/usr/local/bin/znbfront cases | awk '{print $1 ":" $2}'); do
+for _line in $_cases; do
     if [ -n "${HOSTILE_CASES:-}" ] && ! echo " $HOSTILE_CASES " | grep -q " ${_line%%:*} "; then continue; fi
     hostile_case "${_line%%:*}" "${_line#*:}"
 done
