@@ -262,22 +262,34 @@ void znb_slot_mapped(struct znb_txq *q, u16 idx, grant_handle_t handle)
  * znb_slot_copied() - record a slot whose data was grant-copied (or failed)
  * @q: queue
  * @idx: slot index from znb_pkt_start()
- * @ok: false if the copy or map of this slot failed; the packet is then
- *	dropped and every slot answered with ERROR
+ * @ok: false if the copy of this slot failed, or found no page to copy
+ *	into; the packet is then dropped and every slot answered with ERROR
  */
 void znb_slot_copied(struct znb_txq *q, u16 idx, bool ok)
 {
 	struct znb_slot *s = &q->slot[idx];
 
-	if (!ok) {
-		unsigned long flags = 0;
-
+	if (!ok)
 		s->status = ZNB_RSP_ERROR;
-		znb_lock(&q->rsp_lock, flags);
-		q->st.map_errors++;
-		znb_unlock(&q->rsp_lock, flags);
-	}
 	znb_write_once(s->state, ZNB_SLOT_COPIED);
+}
+
+/**
+ * znb_slot_map_failed() - record a slot whose grant map the hypervisor refused
+ * @q: queue
+ * @idx: slot index from znb_pkt_start()
+ *
+ * Nothing is mapped: the slot is answered with ERROR, with its packet, as
+ * soon as the packet is released.
+ */
+void znb_slot_map_failed(struct znb_txq *q, u16 idx)
+{
+	unsigned long flags = 0;
+
+	znb_lock(&q->rsp_lock, flags);
+	q->st.map_errors++;
+	znb_unlock(&q->rsp_lock, flags);
+	znb_slot_copied(q, idx, false);
 }
 
 /**

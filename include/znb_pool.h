@@ -182,6 +182,7 @@ int znb_pkt_start(struct znb_txq *q, const struct znb_tx_plan *plan,
 		  u16 slot_idx[ZNB_TX_SLOTS_MAX]);
 void znb_slot_mapped(struct znb_txq *q, u16 idx, grant_handle_t handle);
 void znb_slot_copied(struct znb_txq *q, u16 idx, bool ok);
+void znb_slot_map_failed(struct znb_txq *q, u16 idx);
 bool znb_pkt_failed(struct znb_txq *q, u16 pkt);
 void znb_pkt_arm(struct znb_txq *q, u16 pkt);
 bool znb_pkt_zc_put(struct znb_pkt *pkt, bool zerocopy_success);

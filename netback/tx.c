@@ -543,7 +543,7 @@ static void znb_tx_complete(struct znb_queue *q, struct znb_tx_pending *p)
 		if (net_ratelimit())
 			netdev_warn(vif->dev, "guest TX grant %u cannot be mapped (status %d)\n",
 				    plan->slot[s].gref, op->status);
-		znb_slot_copied(txq, p->idx[s], false);
+		znb_slot_map_failed(txq, p->idx[s]);
 	}
 
 	if (znb_pkt_failed(txq, p->pkt)) {

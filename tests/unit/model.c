@@ -1066,7 +1066,7 @@ bool m_back_gather(struct m_world *w)
 	for (i = 0; i < p->nr; i++) {
 		mapped[i] = false;
 		if (i == fail_slot) {
-			znb_slot_copied(&w->q, slot_idx[i], false);
+			znb_slot_map_failed(&w->q, slot_idx[i]);
 			w->ms.map_fail_injected++;
 		} else if (copy_all || (i == 0 && pct(w, w->p_copy_head)) ||
 			   !p->size[i]) {

@@ -232,6 +232,24 @@ UNIT_TEST(lifecycle_copy_out_with_frag_list_keeps_child_mapped)
 	done();
 }
 
+UNIT_TEST(lifecycle_copy_failure_is_no_map_error)
+{
+	static struct znb_txq q;
+	struct znb_tx_plan plan = { .nr_slots = 2, .pkt_len = 3000 };
+	u16 idx[ZNB_TX_SLOTS_MAX];
+	int pkt;
+
+	model_txq_init_dummy(&q);
+	pkt = znb_pkt_start(&q, &plan, idx);
+	CHECK(pkt >= 0, "slots available");
+	znb_slot_copied(&q, idx[0], true);
+	znb_slot_copied(&q, idx[1], false);	/* copy refused, or no page */
+	CHECK(znb_pkt_failed(&q, (u16)pkt), "packet dropped");
+	CHECK_EQ(q.st.map_errors, 0);
+	znb_pkt_release(&q, (u16)pkt);
+	CHECK_EQ(q.st.dropped, 1);
+}
+
 UNIT_TEST(lifecycle_map_failure_answers_error_after_unmap)
 {
 	quiet_world(10);
