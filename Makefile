@@ -16,7 +16,7 @@ FUZZ_LONG_SECONDS ?= 600
 KERNEL_SOURCES := $(wildcard netback/*.[ch] grant/*.[ch] include/*.h)
 
 .PHONY: help all tools deps unit mutations fuzz fuzz-smoke kbuild-core module modules-all \
-	checkpatch check deb deb-test demo lab-check lab-check-6.12 lab-check-mixed lab-migrate lab-races lab-mutations fuzz-lab bench bench-profile bench-timed clean
+	checkpatch check deb deb-test demo lab-check lab-check-6.12 lab-check-mixed lab-migrate lab-races lab-faults lab-mutations fuzz-lab bench bench-profile bench-timed clean
 
 help:
 	@echo "znetback — zero-copy Xen network backend for dom0"
@@ -41,6 +41,7 @@ help:
 	@echo "                   what make check runs on 6.12 (KFENCE) and with 6.12 guests on 6.1"
 	@echo "  make lab-migrate 5 live migrations of a PVH guest with traffic in flight (not in check)"
 	@echo "  make lab-races   hold two race windows open in a lab-only build: dom0 must stay clean"
+	@echo "  make lab-faults  fail grant ops and allocations on purpose in a lab-only build"
 	@echo "  make lab-mutations prove the lab catches deliberately broken destructors"
 	@echo "  make fuzz-lab    20 minutes of seeded random TX rings from a hostile guest"
 	@echo "  make bench       instructions per GB, znetback vs in-tree xen-netback, QEMU icount (~45 min;"
@@ -195,9 +196,12 @@ lab-migrate: module tools
 fuzz-lab: module tools
 	HOSTILE_FUZZ_SECONDS=$${HOSTILE_FUZZ_SECONDS:-1200} LAB_BACKEND=znetback tools/lab/lab run hostile/fuzz
 
-# Two race windows held open in a lab-only build (part of check).
+# Lab-only builds: race windows held open, faults injected (both part of check).
 lab-races: tools
-	tests/races-lab.sh
+	tests/variant-lab.sh races
+
+lab-faults: tools
+	tests/variant-lab.sh faults
 
 # Not part of check: one lab boot per mutant.
 lab-mutations: tools

@@ -380,7 +380,7 @@ struct znb_vif {
 #include <linux/delay.h>
 
 /*
- * Lab-only builds (tests/races-lab.sh): a delay, set at run time, holds a
+ * Lab-only builds (tests/variant-lab.sh races): a delay, set at run time, holds a
  * race window open so that a lab test hits the race every time instead of
  * once in a while.  Never in a module built for use.
  */
@@ -414,6 +414,35 @@ static inline void znb_race_delay(const unsigned int *us)
 #else
 #define znb_race_window(name, when)	do { } while (0)
 #define znb_race_seen(counter)		do { } while (0)
+#endif
+
+/*
+ * Lab-only fault injection (tests/faults-lab.sh builds with -DZNB_LAB_FAULTS;
+ * never a module built for use): one in every fault_<site>_every operations
+ * of a site fails.  A grant op is made to fail by real Xen (a reference or
+ * handle it refuses), so the kernel's and the backend's whole error path runs.
+ */
+enum znb_fault_site {
+	ZNB_FAULT_TX_MAP,	/* grant map of a guest TX page */
+	ZNB_FAULT_TX_COPY,	/* grant copy from a guest TX page */
+	ZNB_FAULT_RX_COPY,	/* grant copy into a guest RX buffer */
+	ZNB_FAULT_UNMAP,	/* grant unmap: the page stays mapped, leaked */
+	ZNB_FAULT_SKB_ALLOC,	/* skb for a guest TX packet */
+	ZNB_FAULT_PAGE_ALLOC,	/* page a guest TX frag is copied into */
+	ZNB_FAULT_SITES
+};
+
+/* What Xen 4.17 refuses: beyond any grant table and any maptrack limit. */
+#define ZNB_FAULT_BAD_GREF	((grant_ref_t)0xfffffff0U)
+#define ZNB_FAULT_BAD_HANDLE	((grant_handle_t)0xfffffff0U)
+
+#ifdef ZNB_LAB_FAULTS
+bool znb_fault(enum znb_fault_site site);
+#else
+static inline bool znb_fault(enum znb_fault_site site)
+{
+	return false;
+}
 #endif
 
 /* main.c */

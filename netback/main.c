@@ -182,6 +182,79 @@ module_param_named(race_hits, znb_race_hits.counter, int, 0444);
 MODULE_PARM_DESC(race_hits, "Lab-only: times a race window was held open");
 #endif
 
+#ifdef ZNB_LAB_FAULTS
+/* Per site: fail one in this many operations (0: none); written by the lab. */
+static unsigned int znb_fault_every[ZNB_FAULT_SITES];
+/* Per site: operations seen, and those failed on purpose. */
+static atomic_t znb_fault_ops[ZNB_FAULT_SITES];
+static atomic_t znb_fault_hits[ZNB_FAULT_SITES];
+
+module_param_named(fault_tx_map_every, znb_fault_every[ZNB_FAULT_TX_MAP],
+		   uint, 0644);
+MODULE_PARM_DESC(fault_tx_map_every,
+		 "Lab-only: fail one in this many grant maps of guest TX pages (0 = none)");
+module_param_named(fault_tx_map_hits,
+		   znb_fault_hits[ZNB_FAULT_TX_MAP].counter, int, 0444);
+MODULE_PARM_DESC(fault_tx_map_hits, "Lab-only: grant maps failed on purpose");
+module_param_named(fault_tx_copy_every, znb_fault_every[ZNB_FAULT_TX_COPY],
+		   uint, 0644);
+MODULE_PARM_DESC(fault_tx_copy_every,
+		 "Lab-only: fail one in this many grant copies from guest TX pages (0 = none)");
+module_param_named(fault_tx_copy_hits,
+		   znb_fault_hits[ZNB_FAULT_TX_COPY].counter, int, 0444);
+MODULE_PARM_DESC(fault_tx_copy_hits,
+		 "Lab-only: TX grant copies failed on purpose");
+module_param_named(fault_rx_copy_every, znb_fault_every[ZNB_FAULT_RX_COPY],
+		   uint, 0644);
+MODULE_PARM_DESC(fault_rx_copy_every,
+		 "Lab-only: fail one in this many grant copies into guest RX buffers (0 = none)");
+module_param_named(fault_rx_copy_hits,
+		   znb_fault_hits[ZNB_FAULT_RX_COPY].counter, int, 0444);
+MODULE_PARM_DESC(fault_rx_copy_hits,
+		 "Lab-only: RX grant copies failed on purpose");
+module_param_named(fault_unmap_every, znb_fault_every[ZNB_FAULT_UNMAP],
+		   uint, 0644);
+MODULE_PARM_DESC(fault_unmap_every,
+		 "Lab-only: fail one in this many grant unmaps, leaking the page (0 = none)");
+module_param_named(fault_unmap_hits, znb_fault_hits[ZNB_FAULT_UNMAP].counter,
+		   int, 0444);
+MODULE_PARM_DESC(fault_unmap_hits, "Lab-only: grant unmaps failed on purpose");
+module_param_named(fault_skb_alloc_every,
+		   znb_fault_every[ZNB_FAULT_SKB_ALLOC], uint, 0644);
+MODULE_PARM_DESC(fault_skb_alloc_every,
+		 "Lab-only: fail one in this many skb allocations for guest TX packets (0 = none)");
+module_param_named(fault_skb_alloc_hits,
+		   znb_fault_hits[ZNB_FAULT_SKB_ALLOC].counter, int, 0444);
+MODULE_PARM_DESC(fault_skb_alloc_hits,
+		 "Lab-only: skb allocations failed on purpose");
+module_param_named(fault_page_alloc_every,
+		   znb_fault_every[ZNB_FAULT_PAGE_ALLOC], uint, 0644);
+MODULE_PARM_DESC(fault_page_alloc_every,
+		 "Lab-only: fail one in this many page allocations for copied guest TX frags (0 = none)");
+module_param_named(fault_page_alloc_hits,
+		   znb_fault_hits[ZNB_FAULT_PAGE_ALLOC].counter, int, 0444);
+MODULE_PARM_DESC(fault_page_alloc_hits,
+		 "Lab-only: page allocations failed on purpose");
+
+/**
+ * znb_fault() - should this operation of @site fail on purpose?
+ * @site: where the operation is
+ *
+ * Lab-only.  Counts the operation; every fault_<site>_every-th one fails.
+ *
+ * Return: true if the caller must make the operation fail.
+ */
+bool znb_fault(enum znb_fault_site site)
+{
+	unsigned int every = READ_ONCE(znb_fault_every[site]);
+
+	if (!every || atomic_inc_return(&znb_fault_ops[site]) % every)
+		return false;
+	atomic_inc(&znb_fault_hits[site]);
+	return true;
+}
+#endif
+
 struct workqueue_struct *znb_wq;
 struct dentry *znb_debugfs_root;
 atomic_t znb_pages_mapped = ATOMIC_INIT(0);

@@ -308,7 +308,9 @@ static void znb_rx_copy_region(struct znb_queue *q, struct znb_rx_pkt *p,
 		}
 		op->source.offset = off;
 		op->dest.domid = q->vif->domid;
-		op->dest.u.ref = p->req[znb_rx_pos(p, p->slot)].gref;
+		op->dest.u.ref = znb_fault(ZNB_FAULT_RX_COPY) ?
+				 ZNB_FAULT_BAD_GREF :
+				 p->req[znb_rx_pos(p, p->slot)].gref;
 		op->dest.offset = p->slot_off;
 		op->len = chunk;
 		op->status = GNTST_general_error;

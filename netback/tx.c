@@ -112,7 +112,8 @@ static unsigned int znb_tx_add_copy(struct znb_queue *q, unsigned int n,
 					   XEN_PAGE_SIZE - doff);
 		struct gnttab_copy *op = &q->tx_copy[n];
 
-		op->source.u.ref = gref;
+		op->source.u.ref = znb_fault(ZNB_FAULT_TX_COPY) ?
+				   ZNB_FAULT_BAD_GREF : gref;
 		op->source.domid = q->vif->domid;
 		op->source.offset = goff;
 		op->dest.u.gmfn = virt_to_gfn(dst);
@@ -379,7 +380,8 @@ static bool znb_tx_prepare(struct znb_queue *q, struct znb_tx_pending *p)
 	if (p->overflow)
 		q->stats.frag_overflow++;
 
-	p->skb = napi_alloc_skb(&q->napi, linear);
+	p->skb = znb_fault(ZNB_FAULT_SKB_ALLOC) ? NULL :
+		 napi_alloc_skb(&q->napi, linear);
 	if (unlikely(!p->skb)) {
 		znb_tx_respond_drop(txq, plan);
 		q->stats.rx_dropped++;
@@ -456,18 +458,22 @@ static void znb_tx_queue_data(struct znb_queue *q, struct znb_tx_pending *p)
 			gnttab_set_map_op(&q->tx_map[m],
 					  (unsigned long)pfn_to_kaddr(page_to_pfn(page)),
 					  GNTMAP_host_map | GNTMAP_readonly,
-					  plan->slot[i].gref, q->vif->domid);
+					  znb_fault(ZNB_FAULT_TX_MAP) ?
+					  ZNB_FAULT_BAD_GREF : plan->slot[i].gref,
+					  q->vif->domid);
 			q->tx_map[m].status = GNTST_general_error;
 			q->tx_map_page[m] = page;
 			q->tx_map_slot[m] = i;
 			continue;
 		}
-		page = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+		page = znb_fault(ZNB_FAULT_PAGE_ALLOC) ? NULL :
+		       alloc_page(GFP_ATOMIC | __GFP_NOWARN);
 		p->dpage[i] = page;
 		if (!page)
 			continue;	/* reported as a failed slot */
 		op = &q->tx_copy[q->nr_copy];
-		op->source.u.ref = plan->slot[i].gref;
+		op->source.u.ref = znb_fault(ZNB_FAULT_TX_COPY) ?
+				   ZNB_FAULT_BAD_GREF : plan->slot[i].gref;
 		op->source.domid = q->vif->domid;
 		op->source.offset = off;
 		op->dest.u.gmfn = xen_page_to_gfn(page);
@@ -820,7 +826,9 @@ void znb_tx_dealloc_work(struct work_struct *work)
 
 			gnttab_set_unmap_op(&q->unmap_ops[i],
 					    (unsigned long)pfn_to_kaddr(page_to_pfn(page)),
-					    GNTMAP_host_map, b->handle[i]);
+					    GNTMAP_host_map,
+					    znb_fault(ZNB_FAULT_UNMAP) ?
+					    ZNB_FAULT_BAD_HANDLE : b->handle[i]);
 			q->unmap_ops[i].status = GNTST_general_error;
 			q->unmap_pages[i] = page;
 		}

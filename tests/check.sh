@@ -67,7 +67,8 @@ export LAB_LEAK_CYCLES=${LAB_LEAK_CYCLES:-2} LAB_DEMO_ROUNDS=${LAB_DEMO_ROUNDS:-
 run_step lab lab_check lab-check
 run_step lab-6.12 lab_check lab-check-6.12
 run_step lab-mixed lab_check lab-check-mixed
-run_step lab-races tests/races-lab.sh
+run_step lab-races tests/variant-lab.sh races
+run_step lab-faults tests/variant-lab.sh faults
 run_step cost-smoke tests/cost-smoke.sh
 
 # CI shows only the tail of this output: repeat what failed right above the

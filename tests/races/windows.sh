@@ -1,4 +1,4 @@
-# Race windows held open (lab-only build, tests/races-lab.sh): the RX thread's wake-up test against the NAPI poll freeing the packet it looked at (#12 item 4), a torn-down queue's last zerocopy completion against the queue's freeing (#12 item 5), a guest transmitting before its queue is live against the one notification it waits for, and a reconnect after a fatal disable against the first poll of its queues (#12 item 6).
+# Race windows held open (lab-only build, tests/variant-lab.sh races): the RX thread's wake-up test against the NAPI poll freeing the packet it looked at (#12 item 4), a torn-down queue's last zerocopy completion against the queue's freeing (#12 item 5), a guest transmitting before its queue is live against the one notification it waits for, and a reconnect after a fatal disable against the first poll of its queues (#12 item 6).
 # lab-backend: znetback
 # lab-timeout: 500
 #

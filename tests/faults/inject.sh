@@ -1,0 +1,134 @@
+# Fault injection (lab-only build, tests/variant-lab.sh faults): real Xen refuses one in N grant maps, TX and RX grant copies, and one in N skb and page allocations fails, at two rates per site, under md5-checked TCP; then a torn-down queue whose pages a qdisc holds past drain_timeout.
+# lab-backend: znetback
+# lab-timeout: 600
+#
+# Each round asserts its precondition (the site really failed: fault_<site>_hits grew), that
+# the guest saw the failure the protocol gives it (an ERROR response: tx_dropped_errors grows
+# for guest TX; netfront counts rx_errors for guest RX), that the transfer still completed
+# with its md5 (TCP resends what was dropped: a failed op never delivers the bytes it did not
+# copy, and never stalls the ring), and that once traffic stops every slot is free and nothing
+# is mapped. After the last round, with injection off, throughput must be back to at least
+# half its rate before the first.
+P=/sys/module/znetback/parameters
+if [ ! -w $P/fault_tx_map_every ]; then
+    fail fault-build "$P/fault_tx_map_every missing: znetback.ko is not a fault-injection build"; exit 1
+fi
+[ -d /sys/kernel/debug/znetback ] || mount -t debugfs debugfs /sys/kernel/debug
+num() { case "$1" in ''|*[!0-9]*) echo 0 ;; *) echo "$1" ;; esac; }
+grew() { [ "$(num "$2")" -gt "$(num "$1")" ]; }          # BEFORE AFTER
+dmesg_has() { dmesg | grep -q "$1"; }
+guest_stat() { guest_run g1 "cat /sys/class/net/eth0/statistics/$1"; }
+# netfront's answer to an ERROR response on its RX ring (Linux 6.1 and 6.12 xennet_get_responses)
+guest_may_log g1 'rx->offset: [0-9]+, size: -1$' "RX grant copies failed on purpose: ERROR responses"
+lab_on_cleanup "for f in $P/fault_*_every; do echo 0 > \$f; done; echo 0 > $P/tx_policy"
+
+guest_start g1
+guest_wait g1 || exit 1
+V=$(guest_vif g1)
+
+# seconds a transfer took, and its md5 check: xfer (g2d|d2g) MiB CHECKNAME
+timed_xfer() {
+    _t0=$(uptime_s)
+    if [ "$1" = g2d ]; then xfer_g2d g1 "$2" 0 "$3"; else xfer_d2g g1 "$2" 0 "$3"; fi
+    _rc=$?
+    awk "BEGIN{print $(uptime_s) - $_t0}" > $LAB_CUR/secs
+    return $_rc
+}
+timed_xfer g2d 8 before-faults-g1-to-dom0
+base_g2d=$(cat $LAB_CUR/secs)
+timed_xfer d2g 8 before-faults-dom0-to-g1
+base_d2g=$(cat $LAB_CUR/secs)
+
+# slots_settled: once traffic stops, every TX slot of the vif is free again and nothing mapped
+slots_settled() {
+    _i=0
+    while [ $_i -lt 20 ]; do
+        _out=$(awk '$1=="slots:"{n+=$5} END{print n+0}' /sys/kernel/debug/znetback/$V/queues)
+        [ "$_out" = 0 ] && [ "$(backend_stat "$V" pages_mapped_now)" = 0 ] && return 0
+        sleep 0.5; _i=$((_i + 1))
+    done
+    info "$V after $1: $(grep slots: /sys/kernel/debug/znetback/$V/queues | tr -s ' ' | paste -sd';'), pages_mapped_now $(backend_stat "$V" pages_mapped_now)"
+    return 1
+}
+
+# round SITE EVERY TX_POLICY DIRECTION: one in EVERY operations of SITE fails during a 4 MiB
+# transfer (g2d: guest TX, d2g: guest RX) under TX_POLICY (0 auto, 1 map, 2 copy)
+round() {
+    failing "$1" || return 0
+    _r=$1-every-$2
+    echo "$3" > $P/tx_policy
+    h0=$(cat $P/fault_$1_hits) d0=$(backend_stat "$V" tx_dropped_errors)
+    m0=$(backend_stat "$V" map_errors) e0=$(guest_stat rx_errors)
+    echo "$2" > $P/fault_$1_every
+    timed_xfer "$4" 4 "$_r-transfer-intact"
+    echo 0 > $P/fault_$1_every
+    h1=$(cat $P/fault_$1_hits) d1=$(backend_stat "$V" tx_dropped_errors)
+    m1=$(backend_stat "$V" map_errors) e1=$(guest_stat rx_errors)
+    info "$_r: $((h1 - h0)) injected in $(cat $LAB_CUR/secs) s; tx_dropped_errors +$(($(num "$d1") - $(num "$d0"))), map_errors +$(($(num "$m1") - $(num "$m0"))), guest rx_errors +$(($(num "$e1") - $(num "$e0")))"
+    check "$_r-injected" grew "$h0" "$h1"
+    case $1 in
+    rx_copy) check "$_r-guest-saw-rx-errors" grew "$e0" "$e1" ;;
+    *) check "$_r-guest-saw-tx-errors" grew "$d0" "$d1" ;;
+    esac
+    # each refused map is counted, none twice, none missed; nothing else is called one
+    if [ "$1" = tx_map ]; then _m=$((h1 - h0)); else _m=0; fi
+    check_eq "$_r-map-errors-counted" $_m $(($(num "$m1") - $(num "$m0")))
+    check "$_r-slots-settled" slots_settled "$_r"
+}
+# LAB_FAULT_SITES (host environment) runs only some sites: each round is independent
+SITES=" ${LAB_FAULT_SITES:-tx_map tx_copy page_alloc skb_alloc rx_copy drain} "
+failing() { case "$SITES" in *" $1 "*) return 0 ;; esac; info "site $1 not run (LAB_FAULT_SITES)"; return 1; }
+# a TSO'd TCP packet maps up to 17 grants and copies 1 or 2 heads: rates are per operation
+round tx_map 1000 1 g2d
+round tx_map 150 1 g2d
+round tx_copy 1000 2 g2d
+round tx_copy 150 2 g2d
+round page_alloc 1000 2 g2d
+round page_alloc 150 2 g2d
+round skb_alloc 100 0 g2d
+round skb_alloc 20 0 g2d
+round rx_copy 1000 0 d2g
+round rx_copy 200 0 d2g
+echo 0 > $P/tx_policy
+
+timed_xfer g2d 8 after-faults-g1-to-dom0
+after_g2d=$(cat $LAB_CUR/secs)
+timed_xfer d2g 8 after-faults-dom0-to-g1
+after_d2g=$(cat $LAB_CUR/secs)
+info "8 MiB took g2d $base_g2d s before, $after_g2d s after; d2g $base_d2g s before, $after_d2g s after"
+check throughput-back-g1-to-dom0 awk "BEGIN{exit !($after_g2d <= 2 * $base_g2d + 0.5)}"
+check throughput-back-dom0-to-g1 awk "BEGIN{exit !($after_d2g <= 2 * $base_d2g + 0.5)}"
+check_eq tx-mappings-back "$(backend_stat "$V" pages_mapped_now)" 0
+assert_pages_were_mapped "$V"
+
+# ---- drain timeout: g1's IP fragments wait 10 s in netem with g1's pages mapped; its vif is
+# detached meanwhile. After drain_timeout (2 s) the queue says so once; the module stays
+# loaded; when netem lets go, the queue is freed and nothing is left mapped.
+failing drain || exit 0
+lab_modprobe sch_netem || { fail modprobe-netem; exit 1; }
+peer_create
+guest_run g1 "ping -c 1 -W 2 $PEER_IP" >/dev/null
+dt=$(cat $P/drain_timeout)
+lab_on_cleanup "echo $dt > $P/drain_timeout"
+echo 2000 > $P/drain_timeout
+check netem-delay tc qdisc add dev peer0 root netem delay 10000ms limit 100000
+guest_bg g1 "ping -q -c 3 -i 0.2 -s 30000 -W 16 $PEER_IP" >/dev/null
+held=0 i=0
+while [ $i -lt 40 ]; do
+    sleep 0.25; i=$((i + 1))
+    held=$(backend_stat "$V" pages_mapped_now)
+    [ "$(num "$held")" -gt 0 ] && break
+done
+check pages-held-by-netem [ "$(num "$held")" -gt 0 ]
+vif_detach g1 0 || exit 1
+i=0
+until dmesg | grep -q "$V-q0.*still in the network stack.*after disconnect" || [ $i -ge 20 ]; do sleep 0.25; i=$((i + 1)); done
+check drain-timeout-reported dmesg_has "$V-q0.*still in the network stack.*after disconnect"
+check module-stays-loaded grep -q '^znetback ' /proc/modules
+i=0
+while [ "$(cat /sys/kernel/debug/znetback/queues_draining)" != 0 ] && [ $i -lt 80 ]; do sleep 0.25; i=$((i + 1)); done
+check_eq drained-queue-freed 0 "$(cat /sys/kernel/debug/znetback/queues_draining)"
+check_eq drain-timeout-reported-once 1 "$(dmesg | grep -c "$V-q0.*still in the network stack.*after disconnect")"
+check drained-queue-freed-said dmesg_has "$V-q0[^ ]*: the network stack returned the last guest page"
+dmesg | grep -E "$V-q0" | tail -3 | sed "s|^|LAB-INFO [$(scen)] dmesg: |"
+tc qdisc del dev peer0 root 2>/dev/null
