@@ -16,7 +16,7 @@ FUZZ_LONG_SECONDS ?= 600
 KERNEL_SOURCES := $(wildcard netback/*.[ch] grant/*.[ch] include/*.h)
 
 .PHONY: help all tools deps unit mutations fuzz fuzz-smoke kbuild-core module modules-all \
-	checkpatch check deb deb-test demo lab-check lab-check-6.12 lab-check-mixed lab-migrate lab-races lab-faults lab-mutations fuzz-lab bench bench-profile bench-timed clean
+	checkpatch check deb deb-test demo lab-check lab-check-6.12 lab-check-mixed lab-migrate lab-races lab-faults soak lab-mutations fuzz-lab bench bench-profile bench-timed clean
 
 help:
 	@echo "znetback — zero-copy Xen network backend for dom0"
@@ -42,6 +42,7 @@ help:
 	@echo "  make lab-migrate 5 live migrations of a PVH guest with traffic in flight (not in check)"
 	@echo "  make lab-races   hold two race windows open in a lab-only build: dom0 must stay clean"
 	@echo "  make lab-faults  fail grant ops and allocations on purpose in a lab-only build"
+	@echo "  make soak        SOAK_MINUTES (60) of mixed load and churn; trend checks, CSV, PNG"
 	@echo "  make lab-mutations prove the lab catches deliberately broken destructors"
 	@echo "  make fuzz-lab    20 minutes of seeded random TX rings from a hostile guest"
 	@echo "  make bench       instructions per GB, znetback vs in-tree xen-netback, QEMU icount (~45 min;"
@@ -154,14 +155,16 @@ demo:
 
 # Every lab scenario, the leak cycles and the hostile catalogue in one boot, on Debian 12's
 # 6.1 (the installed headers) or, with LAB_KERNEL=6.12, on 6.12 with KFENCE.
-LAB_CHECK_SCENARIOS := all leak/cycles leak/attach-cycles leak/reload hostile/catalogue hostile/isolation hostile/fuzz
+# The soak runs 5 minutes there (make soak: 60).
+LAB_CHECK_SCENARIOS := all leak/cycles leak/attach-cycles leak/reload hostile/catalogue hostile/isolation hostile/fuzz \
+	soak/mixed
 lab-check: tools
 ifeq ($(LAB_KERNEL),)
 	@$(MAKE) -s module
 else
 	@tools/build-kernels.sh $(LAB_KERNEL)
 endif
-	LAB_BACKEND=znetback tools/lab/lab run $(LAB_CHECK_SCENARIOS)
+	SOAK_MINUTES=$${SOAK_MINUTES:-5} LAB_BACKEND=znetback tools/lab/lab run $(LAB_CHECK_SCENARIOS)
 
 # What make check runs on the second kernel and in the mixed boot. Both full sets and a mixed
 # boot do not fit check's hour beside the 6.1 run (measured: README), so these keep the
@@ -202,6 +205,11 @@ lab-races: tools
 
 lab-faults: tools
 	tests/variant-lab.sh faults
+
+# SOAK_MINUTES (default 60) of mixed load, guests coming and going; samples, plot and summary
+# in tests/soak/results/ (make check runs 5 minutes of it in the lab step).
+soak: module tools
+	tests/soak/run
 
 # Not part of check: one lab boot per mutant.
 lab-mutations: tools

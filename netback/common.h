@@ -417,7 +417,7 @@ static inline void znb_race_delay(const unsigned int *us)
 #endif
 
 /*
- * Lab-only fault injection (tests/faults-lab.sh builds with -DZNB_LAB_FAULTS;
+ * Lab-only fault injection (tests/variant-lab.sh faults: -DZNB_LAB_FAULTS;
  * never a module built for use): one in every fault_<site>_every operations
  * of a site fails.  A grant op is made to fail by real Xen (a reference or
  * handle it refuses), so the kernel's and the backend's whole error path runs.

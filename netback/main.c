@@ -248,7 +248,8 @@ bool znb_fault(enum znb_fault_site site)
 {
 	unsigned int every = READ_ONCE(znb_fault_every[site]);
 
-	if (!every || atomic_inc_return(&znb_fault_ops[site]) % every)
+	if (!every ||
+	    (unsigned int)atomic_inc_return(&znb_fault_ops[site]) % every)
 		return false;
 	atomic_inc(&znb_fault_hits[site]);
 	return true;

@@ -1,37 +1,41 @@
 #!/bin/bash
-# Lab-only builds on real Xen: builds znetback.ko with a test-only compile flag (never in a
-# module built for use) and runs that variant's lab scenarios against it. Both are part of
-# `make check`; `make lab-races` and `make lab-faults` run one alone.
+# Lab-only builds on real Xen: builds znetback.ko with test-only compile flags (never in a
+# module built for use) and runs those variants' lab scenarios against it, in one boot.
+# `make check` runs both; `make lab-races` and `make lab-faults` run one.
 #
-#   tests/variant-lab.sh races [SCENARIO...]   -DZNB_LAB_RACE_WINDOWS: delays, set at run time,
-#                                              hold race windows open (default: races/windows)
-#   tests/variant-lab.sh faults [SCENARIO...]  -DZNB_LAB_FAULTS: one in N grant maps, copies,
-#                                              unmaps, skb or page allocations fails, N set per
-#                                              site at run time (default: faults/inject
-#                                              faults/unmap; unmap leaks on purpose, so last)
+#   tests/variant-lab.sh VARIANT... [-- SCENARIO...]
+#     races   -DZNB_LAB_RACE_WINDOWS: delays, set at run time, hold race windows open
+#             (scenario races/windows)
+#     faults  -DZNB_LAB_FAULTS: one in N grant maps, copies, unmaps, skb or page allocations
+#             fails, N set per site at run time (faults/inject, faults/unmap: unmap leaks on
+#             purpose, so it runs last)
 set -u
 cd "$(dirname "$0")/.."
 
-variant=${1:-}
-shift
-case "$variant" in
-races) flag=ZNB_LAB_RACE_WINDOWS default="races/windows" ;;
-faults) flag=ZNB_LAB_FAULTS default="faults/inject faults/unmap" ;;
-*) echo "usage: $0 races|faults [SCENARIO...]" >&2; exit 2 ;;
-esac
+flags="" scenarios="" name=""
+while [ $# -gt 0 ] && [ "$1" != -- ]; do
+	case "$1" in
+	races) flags="$flags -DZNB_LAB_RACE_WINDOWS" scenarios="races/windows $scenarios" ;;
+	faults) flags="$flags -DZNB_LAB_FAULTS" scenarios="$scenarios faults/inject faults/unmap" ;;
+	*) echo "usage: $0 races|faults... [-- SCENARIO...]" >&2; exit 2 ;;
+	esac
+	name=$name${name:+-}$1
+	shift
+done
+[ -n "$name" ] || { echo "usage: $0 races|faults... [-- SCENARIO...]" >&2; exit 2; }
+[ "${1:-}" != -- ] || { shift; [ $# -eq 0 ] || scenarios="$*"; }
 KDIR=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -1)}
 BUILD=${BUILD:-build}
-SCENARIOS=${*:-$default}
-dir=$BUILD/lab-$variant
+dir=$BUILD/lab-$name
 [ -n "$KDIR" ] || { echo "FAIL setup: no /usr/src/linux-headers-*-amd64 (run make deps)"; exit 1; }
 rm -rf "$dir"
 mkdir -p "$dir"
 cp -r Kbuild VERSION grant include netback "$dir/"
-if ! make -C "$KDIR" M="$PWD/$dir" KCFLAGS="-D$flag" W=1 modules > "$dir/build.log" 2>&1 ||
+if ! make -C "$KDIR" M="$PWD/$dir" KCFLAGS="${flags# }" W=1 modules > "$dir/build.log" 2>&1 ||
    grep -qE 'warning:|error:' "$dir/build.log"; then
 	tail -20 "$dir/build.log"
-	echo "FAIL $variant-build: the $variant module (-D$flag) does not build cleanly"
+	echo "FAIL $name-build: the lab-only module ($flags) does not build cleanly"
 	exit 1
 fi
 # shellcheck disable=SC2086
-ZNETBACK_KO=$dir/znetback.ko LAB_BACKEND=znetback tools/lab/lab run $SCENARIOS
+ZNETBACK_KO=$dir/znetback.ko LAB_BACKEND=znetback tools/lab/lab run $scenarios

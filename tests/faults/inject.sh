@@ -55,25 +55,25 @@ slots_settled() {
 # transfer (g2d: guest TX, d2g: guest RX) under TX_POLICY (0 auto, 1 map, 2 copy)
 round() {
     failing "$1" || return 0
-    _r=$1-every-$2
+    rname=$1-every-$2
     echo "$3" > $P/tx_policy
     h0=$(cat $P/fault_$1_hits) d0=$(backend_stat "$V" tx_dropped_errors)
     m0=$(backend_stat "$V" map_errors) e0=$(guest_stat rx_errors)
     echo "$2" > $P/fault_$1_every
-    timed_xfer "$4" 4 "$_r-transfer-intact"
+    timed_xfer "$4" 4 "$rname-transfer-intact"
     echo 0 > $P/fault_$1_every
     h1=$(cat $P/fault_$1_hits) d1=$(backend_stat "$V" tx_dropped_errors)
     m1=$(backend_stat "$V" map_errors) e1=$(guest_stat rx_errors)
-    info "$_r: $((h1 - h0)) injected in $(cat $LAB_CUR/secs) s; tx_dropped_errors +$(($(num "$d1") - $(num "$d0"))), map_errors +$(($(num "$m1") - $(num "$m0"))), guest rx_errors +$(($(num "$e1") - $(num "$e0")))"
-    check "$_r-injected" grew "$h0" "$h1"
+    info "$rname: $((h1 - h0)) injected in $(cat $LAB_CUR/secs) s; tx_dropped_errors +$(($(num "$d1") - $(num "$d0"))), map_errors +$(($(num "$m1") - $(num "$m0"))), guest rx_errors +$(($(num "$e1") - $(num "$e0")))"
+    check "$rname-injected" grew "$h0" "$h1"
     case $1 in
-    rx_copy) check "$_r-guest-saw-rx-errors" grew "$e0" "$e1" ;;
-    *) check "$_r-guest-saw-tx-errors" grew "$d0" "$d1" ;;
+    rx_copy) check "$rname-guest-saw-rx-errors" grew "$e0" "$e1" ;;
+    *) check "$rname-guest-saw-tx-errors" grew "$d0" "$d1" ;;
     esac
     # each refused map is counted, none twice, none missed; nothing else is called one
     if [ "$1" = tx_map ]; then _m=$((h1 - h0)); else _m=0; fi
-    check_eq "$_r-map-errors-counted" $_m $(($(num "$m1") - $(num "$m0")))
-    check "$_r-slots-settled" slots_settled "$_r"
+    check_eq "$rname-map-errors-counted" $_m $(($(num "$m1") - $(num "$m0")))
+    check "$rname-slots-settled" slots_settled "$rname"
 }
 # LAB_FAULT_SITES (host environment) runs only some sites: each round is independent
 SITES=" ${LAB_FAULT_SITES:-tx_map tx_copy page_alloc skb_alloc rx_copy drain} "

@@ -299,7 +299,7 @@ lab_overlay() {
     rm -rf "$O"; mkdir -p "$O/lab/tests" "$O/lib/modules/lab"
     cp -a "$LAB_REPO/tests/lab/." "$O/lab/tests/"
     local d t
-    for d in leak hostile races faults pvh; do
+    for d in leak hostile races faults soak pvh; do
         [ -d "$LAB_REPO/tests/$d" ] || continue
         mkdir -p "$O/lab/tests/$d"; cp -a "$LAB_REPO/tests/$d/." "$O/lab/tests/$d/"
     done
@@ -327,7 +327,7 @@ lab_overlay() {
         echo "LAB_INTERACTIVE=${LAB_INTERACTIVE:-0}"
         echo "LAB_SCENARIO_TIMEOUT=${LAB_SCENARIO_TIMEOUT:-600}"
         echo "LAB_LEAK_CYCLES=${LAB_LEAK_CYCLES:-3}"
-        local v; for v in ${!LAB_ATTACH_@} ${!LAB_SAVE_@} ${!LAB_TX_@} ${!LAB_RACES@} ${!LAB_FAULT_SITES@} ${!LAB_MIGRATIONS@} ${!LAB_DEMO_@} ${!BENCH_@} ${!HOSTILE_@}; do echo "$v=\"${!v}\""; done
+        local v; for v in ${!LAB_ATTACH_@} ${!LAB_SAVE_@} ${!LAB_TX_@} ${!LAB_RACES@} ${!LAB_FAULT_SITES@} ${!SOAK_@} ${!LAB_MIGRATIONS@} ${!LAB_DEMO_@} ${!BENCH_@} ${!HOSTILE_@}; do echo "$v=\"${!v}\""; done
         echo "LAB_ZNB_VERSION=\"$(cat "$LAB_REPO/VERSION")\""
         echo "LAB_GIT=\"$(git -C "$LAB_REPO" rev-parse --short HEAD 2>/dev/null || echo none)\""
     } | sed 's/^/export /' > "$O/lab/config"
