@@ -37,7 +37,7 @@ count_vif() { # VIF: adds what VIF carried since its last reading to the totals
     vb=$(( $(cat $vs/rx_bytes) + $(cat $vs/tx_bytes) )) vp=$(( $(cat $vs/rx_packets) + $(cat $vs/tx_packets) ))
     awk -v v="$1" -v b="$vb" -v p="$vp" '
         $1 == v { ob = $2; op = $3; next } { print }
-        END { print v, b, p; printf "%d %d\n", b - ob, p - op > "/dev/stderr" }' $LAB_CUR/vif-seen \
+        END { print v, b, p; printf "%.0f %.0f\n", b - ob, p - op > "/dev/stderr" }' $LAB_CUR/vif-seen \
         > $LAB_CUR/vif-seen.new 2>> $LAB_CUR/traffic && mv $LAB_CUR/vif-seen.new $LAB_CUR/vif-seen
 }
 count_all_vifs() { for vv in $(ls /sys/class/net | grep '^vif'); do count_vif "$vv"; done; }
@@ -46,15 +46,18 @@ forget_vif() { awk -v v="$1" '$1 != v' $LAB_CUR/vif-seen > $LAB_CUR/vif-seen.new
 traffic_bytes() { awk '{b += $1} END {printf "%.0f", b}' $LAB_CUR/traffic 2>/dev/null; }
 traffic_packets() { awk '{p += $2} END {printf "%.0f", p}' $LAB_CUR/traffic 2>/dev/null; }
 
-slots_in_flight() { cat /sys/kernel/debug/znetback/vif*/queues 2>/dev/null | awk '$1 == "slots:" {n += $5} END {print n + 0}'; }
+# NA, never 0, when it cannot be read: the checks below fail on NA
+slots_in_flight() { cat /sys/kernel/debug/znetback/vif*/queues 2>/dev/null | awk '$1 == "slots:" {n += $5; q++} END {print q ? n : "NA"}'; }
+or_na() { if [ -n "$1" ]; then echo "$1"; else echo NA; fi; }
 warnings() { dom0_dmesg_since_begin | grep -cE "$DOM0_BAD"; }
 zombies() { xl list | awk 'NR > 1 && $1 == "(null)"' | wc -l; }
 : > $LAB_CUR/samples
 # under load, mid-minute: how many slots and pages the guests' traffic keeps in the backend
 echo "0 0" > $LAB_CUR/busy
-busy() { echo "$(slots_in_flight) $(backend_global_mapped)" > $LAB_CUR/busy; }
+busy() { echo "$(slots_in_flight) $(or_na "$(backend_global_mapped)")" > $LAB_CUR/busy; }
 sample() { # MINUTE: at rest, once the minute's load is over
-    sl="$1 $(uptime_s) $(dom0_avail) $(awk '/^Slab/{print int($2/1024)}' /proc/meminfo) $(slots_in_flight) $(backend_global_mapped) $(cat $LAB_CUR/busy) $(xen_free) $(warnings) $(zombies) $(traffic_bytes) $(traffic_packets)"
+    sl="$1 $(uptime_s) $(or_na "$(dom0_avail)") $(or_na "$(awk '/^Slab/{print int($2/1024)}' /proc/meminfo)") $(slots_in_flight)"
+    sl="$sl $(or_na "$(backend_global_mapped)") $(cat $LAB_CUR/busy) $(or_na "$(xen_free)") $(warnings) $(zombies) $(traffic_bytes) $(traffic_packets)"
     echo "0 0" > $LAB_CUR/busy
     echo "$sl" >> $LAB_CUR/samples
     echo "LAB-SOAK-SAMPLE $sl"
@@ -142,19 +145,20 @@ check md5-transfers-ran [ "$md5_ok" -ge $((3 * MINUTES)) ]
 check attach-cycles-ran [ "$attaches" -ge $((MINUTES / 2)) ]
 check hostile-reconnects-ran [ "$reconnects" -ge $(((MINUTES + 1) / 2)) ]
 check reboots-ran [ "$reboots" -ge $((MINUTES / 3)) ]
-# minute >= 1, "end" excluded: mean of the first and of the last half
+# minute >= 1, "end" excluded: mean of the first and of the last half (NA: a sample missing,
+# or fewer than two minutes)
 trend() { # COLUMN
-    grep -v '^end ' $LAB_CUR/samples | awk -v c="$1" '$1 >= 1 { v[n++] = $c }
-        END { h = int(n / 2); if (h < 1) { print "0 0 0"; exit }
+    grep -v '^end ' $LAB_CUR/samples | awk -v c="$1" '$1 >= 1 { if ($c == "NA") bad = 1; v[n++] = $c }
+        END { h = int(n / 2); if (h < 1 || bad) { print "NA NA NA"; exit }
               for (i = 0; i < h; i++) a += v[i]; for (i = n - h; i < n; i++) b += v[i];
               printf "%.1f %.1f %.1f\n", a / h, b / h, b / h - a / h }'
 }
 set -- $(trend 4); info "slab: first half $1 MiB, last half $2 MiB ($3)"
-check slab-no-upward-trend awk "BEGIN{exit !($3 <= $SLAB_GROWTH_MAX_MIB)}"
+check slab-no-upward-trend awk "BEGIN{exit !(\"$3\" != \"NA\" && $3 <= $SLAB_GROWTH_MAX_MIB)}"
 set -- $(trend 3); info "dom0 MemAvailable: first half $1 MiB, last half $2 MiB ($3)"
-check dom0-memory-no-downward-trend awk "BEGIN{exit !(-($3) <= $AVAIL_DROP_MAX_MIB)}"
+check dom0-memory-no-downward-trend awk "BEGIN{exit !(\"$3\" != \"NA\" && -($3) <= $AVAIL_DROP_MAX_MIB)}"
 set -- $(trend 9); info "Xen free memory: first half $1 MiB, last half $2 MiB ($3)"
-check xen-memory-no-downward-trend awk "BEGIN{exit !(-($3) <= $XEN_DROP_MAX_MIB)}"
+check xen-memory-no-downward-trend awk "BEGIN{exit !(\"$3\" != \"NA\" && -($3) <= $XEN_DROP_MAX_MIB)}"
 check_eq no-dom0-warnings 0 "$(warnings)"
 check_eq no-zombie-domains 0 "$(zombies)"
 check_eq no-slot-in-flight-at-rest 0 "$(slots_in_flight)"
