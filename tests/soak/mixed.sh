@@ -113,7 +113,8 @@ while [ $m -le "$MINUTES" ]; do
             fail "m$m-hostile-attach" "xl network-attach of g1's second vif failed"
         fi
     fi
-    if [ $((m % 3)) = 0 ]; then
+    # not in the last minute: a vif that carries nothing after it would map nothing
+    if [ $((m % 3)) = 0 ] && [ "$m" -lt "$MINUTES" ]; then
         # g4 reboots: its vif goes with the old domain, a new one comes with the new
         count_vif "$(guest_vif g4)"
         forget_vif "$(guest_vif g4)"
@@ -144,7 +145,7 @@ check_eq md5-mismatches 0 "$md5_bad"
 check md5-transfers-ran [ "$md5_ok" -ge $((3 * MINUTES)) ]
 check attach-cycles-ran [ "$attaches" -ge $((MINUTES / 2)) ]
 check hostile-reconnects-ran [ "$reconnects" -ge $(((MINUTES + 1) / 2)) ]
-check reboots-ran [ "$reboots" -ge $((MINUTES / 3)) ]
+check reboots-ran [ "$reboots" -ge $(((MINUTES - 1) / 3)) ]
 # minute >= 1, "end" excluded: mean of the first and of the last half (NA: a sample missing,
 # or fewer than two minutes)
 trend() { # COLUMN
