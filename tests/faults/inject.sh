@@ -13,9 +13,8 @@ P=/sys/module/znetback/parameters
 if [ ! -w $P/fault_tx_map_every ]; then
     fail fault-build "$P/fault_tx_map_every missing: znetback.ko is not a fault-injection build"; exit 1
 fi
-[ -d /sys/kernel/debug/znetback ] || mount -t debugfs debugfs /sys/kernel/debug
-num() { case "$1" in ''|*[!0-9]*) echo 0 ;; *) echo "$1" ;; esac; }
-grew() { [ "$(num "$2")" -gt "$(num "$1")" ]; }          # BEFORE AFTER
+debugfs_mounted
+grew() { [ "$(count_or_0 "$2")" -gt "$(count_or_0 "$1")" ]; }          # BEFORE AFTER
 dmesg_has() { dmesg | grep -q "$1"; }
 guest_stat() { guest_run g1 "cat /sys/class/net/eth0/statistics/$1"; }
 # netfront's answer to an ERROR response on its RX ring (Linux 6.1 and 6.12 xennet_get_responses)
@@ -70,7 +69,7 @@ round() {
     echo 0 > $P/fault_$1_every
     h1=$(cat $P/fault_$1_hits) d1=$(backend_stat "$V" tx_dropped_errors)
     m1=$(backend_stat "$V" map_errors) e1=$(guest_stat rx_errors)
-    info "$rname: $((h1 - h0)) injected in $(cat $LAB_CUR/secs) s; tx_dropped_errors +$(($(num "$d1") - $(num "$d0"))), map_errors +$(($(num "$m1") - $(num "$m0"))), guest rx_errors +$(($(num "$e1") - $(num "$e0")))"
+    info "$rname: $((h1 - h0)) injected in $(cat $LAB_CUR/secs) s; tx_dropped_errors +$(($(count_or_0 "$d1") - $(count_or_0 "$d0"))), map_errors +$(($(count_or_0 "$m1") - $(count_or_0 "$m0"))), guest rx_errors +$(($(count_or_0 "$e1") - $(count_or_0 "$e0")))"
     check "$rname-injected" grew "$h0" "$h1"
     case $1 in
     rx_copy) check "$rname-guest-saw-rx-errors" grew "$e0" "$e1" ;;
@@ -78,7 +77,7 @@ round() {
     esac
     # each refused map is counted, none twice, none missed; nothing else is called one
     if [ "$1" = tx_map ]; then _m=$((h1 - h0)); else _m=0; fi
-    check_eq "$rname-map-errors-counted" $_m $(($(num "$m1") - $(num "$m0")))
+    check_eq "$rname-map-errors-counted" $_m $(($(count_or_0 "$m1") - $(count_or_0 "$m0")))
     check "$rname-slots-settled" slots_settled "$rname"
 }
 # LAB_FAULT_SITES (host environment) runs only some sites: each round is independent
@@ -125,9 +124,9 @@ held=0 i=0
 while [ $i -lt 40 ]; do
     sleep 0.25; i=$((i + 1))
     held=$(backend_stat "$V" pages_mapped_now)
-    [ "$(num "$held")" -gt 0 ] && break
+    [ "$(count_or_0 "$held")" -gt 0 ] && break
 done
-check pages-held-by-netem [ "$(num "$held")" -gt 0 ]
+check pages-held-by-netem [ "$(count_or_0 "$held")" -gt 0 ]
 vif_detach g1 0 || exit 1
 i=0
 until dmesg | grep -q "$V-q0.*still in the network stack.*after disconnect" || [ $i -ge 20 ]; do sleep 0.25; i=$((i + 1)); done

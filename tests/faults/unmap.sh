@@ -10,8 +10,7 @@ P=/sys/module/znetback/parameters
 if [ ! -w $P/fault_unmap_every ]; then
     fail fault-build "$P/fault_unmap_every missing: znetback.ko is not a fault-injection build"; exit 1
 fi
-[ -d /sys/kernel/debug/znetback ] || mount -t debugfs debugfs /sys/kernel/debug
-num() { case "$1" in ''|*[!0-9]*) echo 0 ;; *) echo "$1" ;; esac; }
+debugfs_mounted
 leaked_slots() { awk '{for (i = 1; i < NF; i++) if ($i == "leaked") n += $(i + 1)} END{print n + 0}' /sys/kernel/debug/znetback/$V/queues; }
 lab_on_cleanup "echo 0 > $P/fault_unmap_every; echo 0 > $P/tx_policy"
 
@@ -34,7 +33,7 @@ while { [ "$(leaked_slots)" != "$h" ] || [ "$(backend_stat "$V" pages_mapped_now
     sleep 0.5; i=$((i + 1))
 done
 is_count "$u0" || fail unmap-errors-readable "unmap_errors '$u0'"
-check_eq unmap-errors-counted "$h" $(( $(num "$(backend_stat "$V" unmap_errors)") - $(num "$u0") ))
+check_eq unmap-errors-counted "$h" $(( $(count_or_0 "$(backend_stat "$V" unmap_errors)") - $(count_or_0 "$u0") ))
 check_eq leaked-slots-reported "$h" "$(leaked_slots)"
 check_eq only-leaked-pages-stay-mapped "$h" "$(backend_stat "$V" pages_mapped_now)"
 expect_leaked "$h"

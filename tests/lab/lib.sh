@@ -260,6 +260,8 @@ check_vif_identity() {
     check_eq identity-version "$LAB_ZNB_VERSION" "$(cat /sys/module/znetback/version 2>/dev/null)"
 }
 is_count() { case "$1" in ''|*[!0-9]*) return 1 ;; esac; }
+# count_or_0 VALUE: VALUE if it is a count, else 0 (for differences of counters checked apart)
+count_or_0() { if is_count "$1"; then echo "$1"; else echo 0; fi; }
 is_count_above_zero() { is_count "$1" && [ "$1" -gt 0 ]; }
 # maps_nothing VIF WHY: in this scenario VIF never has to map a guest page (it only carries
 # packets tx_policy=auto grant-copies, say): the mapping precondition below is waived for
@@ -292,8 +294,10 @@ assert_mappings_drained() {
 
 # module-wide count of guest pages the backend holds mapped (znetback debugfs
 # /sys/kernel/debug/znetback/pages_mapped); empty if the backend has none
+# debugfs_mounted: znetback's debugfs files readable (dom0 boots without debugfs mounted)
+debugfs_mounted() { [ -d /sys/kernel/debug/znetback ] || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null; }
 backend_global_mapped() {
-    [ -d /sys/kernel/debug/znetback ] || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+    debugfs_mounted
     cat /sys/kernel/debug/znetback/pages_mapped 2>/dev/null
 }
 # expect_leaked PAGES: the scenario made PAGES grant unmaps fail on purpose; those pages stay

@@ -13,7 +13,7 @@ TICK=${SOAK_TICK_SECONDS:-60}
 SLAB_GROWTH_MAX_MIB=${SOAK_SLAB_GROWTH_MAX_MIB:-8}
 AVAIL_DROP_MAX_MIB=${SOAK_AVAIL_DROP_MAX_MIB:-24}
 XEN_DROP_MAX_MIB=${SOAK_XEN_DROP_MAX_MIB:-8}
-[ -d /sys/kernel/debug/znetback ] || mount -t debugfs debugfs /sys/kernel/debug
+debugfs_mounted
 . /lab/tests/hostile/lib.sh
 lab_modprobe sch_netem || { fail modprobe-netem; exit 1; }
 
