@@ -29,7 +29,7 @@ help:
 	@echo "  make tools       build znbstat (counters), znbfront (test frontend), the cost plugin,"
 	@echo "                   the lab guests' XDP program"
 	@echo "  make unit        userspace unit tests of the grant core (ASan+UBSan)"
-	@echo "  make mutations   prove the unit tests catch deliberately broken destructors"
+	@echo "  make mutations   prove the unit tests catch deliberately broken destructors and builders"
 	@echo "  make fuzz        run the libFuzzer targets for $(FUZZ_LONG_SECONDS) s each"
 	@echo "  make kbuild-core compile grant/ with Kbuild, W=1, warnings are errors"
 	@echo "  make modules-all build znetback.ko for every supported kernel (6.1, 6.12), W=1"
@@ -93,10 +93,10 @@ unit: $(BUILD)/unit/znb-unit
 mutations:
 	tests/unit/mutations.sh
 
-fuzz-smoke: $(BUILD)/fuzz/fuzz-txreq $(BUILD)/fuzz/fuzz-lifecycle
+fuzz-smoke: $(BUILD)/fuzz/fuzz-txreq $(BUILD)/fuzz/fuzz-lifecycle $(BUILD)/fuzz/fuzz-txbuild
 	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
-fuzz: $(BUILD)/fuzz/fuzz-txreq $(BUILD)/fuzz/fuzz-lifecycle
+fuzz: $(BUILD)/fuzz/fuzz-txreq $(BUILD)/fuzz/fuzz-lifecycle $(BUILD)/fuzz/fuzz-txbuild
 	tests/fuzz/run.sh $(FUZZ_LONG_SECONDS)
 
 # The grant core compiled alone by Kbuild: proves the dual build even before

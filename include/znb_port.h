@@ -14,6 +14,7 @@
 #ifdef __KERNEL__
 
 #include <linux/bits.h>
+#include <linux/build_bug.h>
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <linux/spinlock.h>

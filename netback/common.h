@@ -22,20 +22,10 @@
 #include "znb_credit.h"
 #include "znb_policy.h"
 #include "znb_pool.h"
+#include "znb_txbuild.h"
 #include "znb_txreq.h"
 #include "compat.h"
 
-/*
- * Bytes at the start of a guest TX packet grant-copied into the skb head,
- * from however many slots the guest spread them over: the protocol headers
- * must not stay in guest pages, which the guest can rewrite (XSA-423).
- */
-#define ZNB_TX_HDR_LEN		128
-/*
- * Grant copies of one guest TX packet's head: a slot's part of the head lies
- * in one guest page and spans at most two dom0 pages, so two per slot.
- */
-#define ZNB_TX_PKT_COPY_OPS	(2 * ZNB_TX_SLOTS_MAX)
 /* Guest TX packets whose grant ops go to the hypervisor together. */
 #define ZNB_TX_BATCH		16
 /* Grant copies and maps of one guest TX batch. */
@@ -114,37 +104,22 @@ struct znb_vif;
  * @plan: what znb_tx_gather() found
  * @idx: slot index of each data slot
  * @pkt: packet context index
- * @first_map: slots before this one are copied whole into the head
- * @split: bytes at the start of slot @first_map copied into the head too;
- *	the rest of that slot is its frag
- * @overflow: more slots than frags; leading slots copied whole
- * @head_failed: a grant copy of the head failed: the packet is dropped, and
- *	nothing is mapped or copied for its frags
- * @map: the policy chose to map the frag data (else it is grant-copied)
- * @copy_start: first header copy of this packet in znb_queue::tx_copy
- * @copy_end: end of its header copies
- * @dcopy_start: first frag data copy of this packet in znb_queue::tx_copy
- * @dcopy_end: end of its frag data copies
- * @map_start: first entry of znb_queue::tx_map of this packet
- * @map_end: end of its entries
+ * @build: its layout and grant ops (grant/txbuild.c)
+ * @head_start: its first head copy in znb_queue::tx_copy
+ * @data_start: its first data op in znb_queue::tx_map (mapped) or
+ *	znb_queue::tx_copy (copied)
  * @dpage: page each plan slot's frag data is copied to (copy decision)
+ *
+ * Owned by the NAPI poll, for one batch.
  */
 struct znb_tx_pending {
 	struct sk_buff *skb;
 	struct znb_tx_plan plan;
 	u16 idx[ZNB_TX_SLOTS_MAX];
 	u16 pkt;
-	u16 first_map;
-	u16 split;
-	bool overflow;
-	bool head_failed;
-	bool map;
-	u16 copy_start;
-	u16 copy_end;
-	u16 dcopy_start;
-	u16 dcopy_end;
-	u16 map_start;
-	u16 map_end;
+	struct znb_tx_build build;
+	u16 head_start;
+	u16 data_start;
 	struct page *dpage[ZNB_TX_SLOTS_MAX];
 };
 
@@ -176,10 +151,8 @@ struct znb_tx_pending {
  * @nr_data_slots: slots of the pending packets, each of which may still
  *	add a map or a copy at flush time
  * @tx_copy: grant copies of the batch
- * @tx_copy_slot: plan slot each entry of @tx_copy belongs to
  * @tx_map: grant maps of the batch
  * @tx_map_page: page each entry of @tx_map goes to
- * @tx_map_slot: plan slot each entry of @tx_map belongs to
  * @credit_timer: polls again once the vif's transmit allowance is
  *	refilled (armed by the NAPI poll)
  * @tx_throttled: the last poll stopped for want of allowance; until
@@ -281,10 +254,8 @@ struct znb_queue {
 	unsigned int nr_map;
 	unsigned int nr_data_slots;
 	struct gnttab_copy tx_copy[ZNB_TX_COPY_OPS];
-	u8 tx_copy_slot[ZNB_TX_COPY_OPS];
 	struct gnttab_map_grant_ref tx_map[ZNB_TX_MAP_OPS];
 	struct page *tx_map_page[ZNB_TX_MAP_OPS];
-	u8 tx_map_slot[ZNB_TX_MAP_OPS];
 	struct timer_list credit_timer;
 	bool tx_throttled;
 

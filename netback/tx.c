@@ -98,36 +98,26 @@ enum hrtimer_restart znb_tx_dealloc_timer(struct hrtimer *timer)
 }
 
 /*
- * Adds grant copies of @len bytes of the guest page behind @gref, from @goff,
- * to @dst, split where @dst crosses a page.  Returns the new number of ops.
+ * Queues the grant copy @op of a packet (plan @plan) on the batch, into the
+ * dom0 frame @gfn at @dst_off.
  */
-static unsigned int znb_tx_add_copy(struct znb_queue *q, unsigned int n,
-				    unsigned int slot, grant_ref_t gref,
-				    unsigned int goff, u8 *dst,
-				    unsigned int len)
+static void znb_tx_queue_copy(struct znb_queue *q,
+			      const struct znb_tx_plan *plan,
+			      const struct znb_tx_op *op, unsigned long gfn,
+			      unsigned int dst_off)
 {
-	while (len && n < ZNB_TX_COPY_OPS) {
-		unsigned int doff = xen_offset_in_page(dst);
-		unsigned int chunk = min_t(unsigned int, len,
-					   XEN_PAGE_SIZE - doff);
-		struct gnttab_copy *op = &q->tx_copy[n];
+	struct gnttab_copy *c = &q->tx_copy[q->nr_copy++];
 
-		op->source.u.ref = znb_fault(ZNB_FAULT_TX_COPY) ?
-				   ZNB_FAULT_BAD_GREF : gref;
-		op->source.domid = q->vif->domid;
-		op->source.offset = goff;
-		op->dest.u.gmfn = virt_to_gfn(dst);
-		op->dest.domid = DOMID_SELF;
-		op->dest.offset = doff;
-		op->len = chunk;
-		op->flags = GNTCOPY_source_gref;
-		op->status = GNTST_general_error;
-		q->tx_copy_slot[n++] = slot;
-		dst += chunk;
-		goff += chunk;
-		len -= chunk;
-	}
-	return n;
+	c->source.u.ref = znb_fault(ZNB_FAULT_TX_COPY) ?
+			  ZNB_FAULT_BAD_GREF : plan->slot[op->slot].gref;
+	c->source.domid = q->vif->domid;
+	c->source.offset = op->offset;
+	c->dest.u.gmfn = gfn;
+	c->dest.domid = DOMID_SELF;
+	c->dest.offset = dst_off;
+	c->len = op->len;
+	c->flags = GNTCOPY_source_gref;
+	c->status = GNTST_general_error;
 }
 
 /*
@@ -295,93 +285,25 @@ static bool znb_tx_finish_skb(struct znb_queue *q, struct sk_buff *skb,
 }
 
 /*
- * Puts the first @linear bytes of the packet in the head: the slots they
- * cover whole, and the first bytes of the slot they end in, whose remainder
- * becomes its frag (at an advanced offset).
- */
-static void znb_tx_split(struct znb_tx_pending *p, unsigned int linear)
-{
-	const struct znb_tx_plan *plan = &p->plan;
-	unsigned int i = 0;
-
-	while (i < plan->nr_slots && linear >= plan->slot[i].size)
-		linear -= plan->slot[i++].size;
-	p->first_map = i;
-	p->split = linear;
-}
-
-/* Bytes of plan slot @s that go into the head. */
-static unsigned int znb_tx_head_part(const struct znb_tx_pending *p,
-				     unsigned int s)
-{
-	if (s < p->first_map)
-		return p->plan.slot[s].size;
-	return s == p->first_map ? p->split : 0;
-}
-
-/*
- * Offset and size of the part of plan slot @s that becomes a frag; 0 for a
- * slot wholly in the head, so no frag is ever empty.
- */
-static unsigned int znb_tx_frag_part(const struct znb_tx_pending *p,
-				     unsigned int s, unsigned int *off)
-{
-	unsigned int head = znb_tx_head_part(p, s);
-
-	*off = p->plan.slot[s].offset + head;
-	return p->plan.slot[s].size - head;
-}
-
-static unsigned int znb_tx_nr_frags(const struct znb_tx_pending *p)
-{
-	unsigned int i, off, n = 0;
-
-	for (i = p->first_map; i < p->plan.nr_slots; i++)
-		n += !!znb_tx_frag_part(p, i, &off);
-	return n;
-}
-
-/*
- * Decides what of packet @p goes into the head (*@linear bytes): its
- * headers, wherever the guest put them, so none stays in a page the guest
- * can rewrite; and if the rest needs more frags than an skb has, whole
- * leading slots too until it fits.
- */
-static void znb_tx_layout(struct znb_tx_pending *p, unsigned int *linear)
-{
-	const struct znb_tx_plan *plan = &p->plan;
-	unsigned int i, whole = 0;
-
-	*linear = min_t(unsigned int, plan->pkt_len, ZNB_TX_HDR_LEN);
-	znb_tx_split(p, *linear);
-	p->overflow = znb_tx_nr_frags(p) > MAX_SKB_FRAGS;
-	if (!p->overflow)
-		return;
-	/* Whole slots until at most MAX_SKB_FRAGS are left outside the head. */
-	for (i = 0; i < plan->nr_slots - MAX_SKB_FRAGS; i++)
-		whole += plan->slot[i].size;
-	*linear = max(*linear, whole);
-	znb_tx_split(p, *linear);
-}
-
-/*
- * Reserves slots and an skb for the gathered packet @p and queues the grant
- * copies of its head on the batch.  False if it was dropped instead.
+ * Lays out the gathered packet @p (znb_tx_build_layout()), reserves its
+ * slots and an skb, and queues the grant copies of its head on the batch.
+ * False if it was dropped instead.
  */
 static bool znb_tx_prepare(struct znb_queue *q, struct znb_tx_pending *p)
 {
 	const struct znb_tx_plan *plan = &p->plan;
+	struct znb_tx_build *b = &p->build;
 	struct znb_txq *txq = &q->txq;
-	unsigned int linear, i;
+	unsigned int i;
 	int pkt;
-	u8 *data;
+	u8 *head;
 
-	znb_tx_layout(p, &linear);
-	if (p->overflow)
+	znb_tx_build_layout(b, plan, ZNB_TX_HDR_LEN, MAX_SKB_FRAGS);
+	if (b->overflow)
 		q->stats.frag_overflow++;
 
 	p->skb = znb_fault(ZNB_FAULT_SKB_ALLOC) ? NULL :
-		 napi_alloc_skb(&q->napi, linear);
+		 napi_alloc_skb(&q->napi, b->linear);
 	if (unlikely(!p->skb)) {
 		znb_tx_respond_drop(txq, plan);
 		q->stats.rx_dropped++;
@@ -396,18 +318,15 @@ static bool znb_tx_prepare(struct znb_queue *q, struct znb_tx_pending *p)
 	}
 	p->pkt = pkt;
 
-	p->copy_start = q->nr_copy;
-	data = skb_put(p->skb, linear);
-	for (i = 0; i <= p->first_map && i < plan->nr_slots; i++) {
-		unsigned int len = znb_tx_head_part(p, i);
+	head = skb_put(p->skb, b->linear);
+	znb_tx_build_head(b, plan, xen_offset_in_page(head));
+	p->head_start = q->nr_copy;
+	for (i = 0; i < b->nr_head_ops; i++) {
+		u8 *dst = head + b->op[i].dst;
 
-		q->nr_copy = znb_tx_add_copy(q, q->nr_copy, i,
-					     plan->slot[i].gref,
-					     plan->slot[i].offset, data, len);
-		data += len;
+		znb_tx_queue_copy(q, plan, &b->op[i], virt_to_gfn(dst),
+				  xen_offset_in_page(dst));
 	}
-	p->copy_end = q->nr_copy;
-	p->head_failed = false;
 	memset(p->dpage, 0, sizeof(p->dpage));
 	return true;
 }
@@ -415,94 +334,92 @@ static bool znb_tx_prepare(struct znb_queue *q, struct znb_tx_pending *p)
 /*
  * With the head copied: asks the policy whether to map the rest of @p or to
  * copy it, and queues the maps or the copies (into fresh pages) on the batch.
- * A packet whose head could not be copied is dropped: nothing more is queued
- * for it, so none of its slots is mapped.
+ * A packet whose head could not be copied gets no data ops, so none of its
+ * slots is mapped.
  */
 static void znb_tx_queue_data(struct znb_queue *q, struct znb_tx_pending *p)
 {
 	const struct znb_tx_plan *plan = &p->plan;
-	struct sk_buff *skb = p->skb;
-	unsigned int i, off, size;
+	struct znb_tx_build *b = &p->build;
+	unsigned int i;
+	bool map;
 	u32 hash;
 
-	p->map_start = q->nr_map;
-	p->map_end = q->nr_map;
-	p->dcopy_start = q->nr_copy;
-	p->dcopy_end = q->nr_copy;
-	p->map = false;
-	for (i = p->copy_start; i < p->copy_end; i++)
-		if (q->tx_copy[i].status != GNTST_okay)
-			p->head_failed = true;
-	if (p->head_failed)
+	for (i = 0; i < b->nr_head_ops; i++)
+		b->op[i].status = q->tx_copy[p->head_start + i].status;
+	if (!znb_tx_build_head_ok(b))
 		return;
 
-	hash = znb_flow_hash(skb->data, skb_headlen(skb));
+	hash = znb_flow_hash(p->skb->data, skb_headlen(p->skb));
 	/* Its completion teaches the policy how the stack used the frags. */
 	q->txq.pkt[p->pkt].flow_hash = hash;
-	p->map = znb_policy_decide(&q->txq.flows, (enum znb_tx_policy)
-				   min_t(unsigned int, znb_tx_policy,
-					 ZNB_POLICY_COPY),
-				   hash, plan->pkt_len, znb_tx_copy_below);
+	map = znb_policy_decide(&q->txq.flows, (enum znb_tx_policy)
+				min_t(unsigned int, znb_tx_policy,
+				      ZNB_POLICY_COPY),
+				hash, plan->pkt_len, znb_tx_copy_below);
+	znb_tx_build_data(b, plan, map);
 
-	for (i = 0; i < plan->nr_slots; i++) {
-		struct gnttab_copy *op;
+	p->data_start = map ? q->nr_map : q->nr_copy;
+	for (i = b->nr_head_ops; i < b->nr_ops; i++) {
+		struct znb_tx_op *op = &b->op[i];
 		struct page *page;
 
-		size = znb_tx_frag_part(p, i, &off);
-		if (!size)
-			continue;	/* never a zero-size frag */
-		if (p->map) {
+		if (map) {
 			unsigned int m = q->nr_map++;
 
-			page = q->txq.slot[p->idx[i]].page;
+			page = q->txq.slot[p->idx[op->slot]].page;
 			gnttab_set_map_op(&q->tx_map[m],
 					  (unsigned long)pfn_to_kaddr(page_to_pfn(page)),
 					  GNTMAP_host_map | GNTMAP_readonly,
 					  znb_fault(ZNB_FAULT_TX_MAP) ?
-					  ZNB_FAULT_BAD_GREF : plan->slot[i].gref,
+					  ZNB_FAULT_BAD_GREF :
+					  plan->slot[op->slot].gref,
 					  q->vif->domid);
 			q->tx_map[m].status = GNTST_general_error;
 			q->tx_map_page[m] = page;
-			q->tx_map_slot[m] = i;
 			continue;
 		}
 		page = znb_fault(ZNB_FAULT_PAGE_ALLOC) ? NULL :
 		       alloc_page(GFP_ATOMIC | __GFP_NOWARN);
-		p->dpage[i] = page;
-		if (!page)
-			continue;	/* reported as a failed slot */
-		op = &q->tx_copy[q->nr_copy];
-		op->source.u.ref = znb_fault(ZNB_FAULT_TX_COPY) ?
-				   ZNB_FAULT_BAD_GREF : plan->slot[i].gref;
-		op->source.domid = q->vif->domid;
-		op->source.offset = off;
-		op->dest.u.gmfn = xen_page_to_gfn(page);
-		op->dest.domid = DOMID_SELF;
-		op->dest.offset = 0;
-		op->len = size;
-		op->flags = GNTCOPY_source_gref;
-		op->status = GNTST_general_error;
-		q->tx_copy_slot[q->nr_copy++] = i;
+		p->dpage[op->slot] = page;
+		if (!page) {
+			op->status = ZNB_TX_OP_NOT_ISSUED;
+			continue;
+		}
+		znb_tx_queue_copy(q, plan, op, xen_page_to_gfn(page), 0);
 	}
-	p->map_end = q->nr_map;
-	p->dcopy_end = q->nr_copy;
 }
 
-static void znb_tx_note_copy_errors(struct znb_queue *q,
-				    const struct znb_tx_plan *plan,
-				    unsigned int start, unsigned int end,
-				    unsigned long *bad)
+/*
+ * Writes the hypervisor's answers to the data ops of @p into them, and says
+ * which grants it refused.
+ */
+static void znb_tx_collect_data(struct znb_queue *q, struct znb_tx_pending *p)
 {
-	unsigned int j;
+	const struct znb_tx_plan *plan = &p->plan;
+	struct znb_tx_build *b = &p->build;
+	unsigned int i, n = p->data_start;
 
-	for (j = start; j < end; j++) {
-		if (q->tx_copy[j].status == GNTST_okay)
+	for (i = b->nr_head_ops; i < b->nr_ops; i++) {
+		struct znb_tx_op *op = &b->op[i];
+
+		if (op->kind == ZNB_TX_OP_MAP) {
+			op->status = q->tx_map[n].status;
+			op->handle = q->tx_map[n++].handle;
+		} else if (op->status != ZNB_TX_OP_NOT_ISSUED) {
+			op->status = q->tx_copy[n++].status;
+		}
+	}
+	for (i = 0; i < b->nr_ops; i++) {
+		const struct znb_tx_op *op = &b->op[i];
+
+		if (op->status == GNTST_okay ||
+		    op->status == ZNB_TX_OP_NOT_ISSUED || !net_ratelimit())
 			continue;
-		if (net_ratelimit())
-			netdev_warn(q->vif->dev, "guest TX grant %u cannot be copied (status %d)\n",
-				    plan->slot[q->tx_copy_slot[j]].gref,
-				    q->tx_copy[j].status);
-		__set_bit(q->tx_copy_slot[j], bad);
+		netdev_warn(q->vif->dev, "guest TX grant %u cannot be %s (status %d)\n",
+			    plan->slot[op->slot].gref,
+			    op->kind == ZNB_TX_OP_MAP ? "mapped" : "copied",
+			    op->status);
 	}
 }
 
@@ -510,47 +427,15 @@ static void znb_tx_note_copy_errors(struct znb_queue *q,
 static void znb_tx_complete(struct znb_queue *q, struct znb_tx_pending *p)
 {
 	const struct znb_tx_plan *plan = &p->plan;
-	struct znb_vif *vif = q->vif;
+	const struct znb_tx_build *b = &p->build;
 	struct znb_txq *txq = &q->txq;
 	struct sk_buff *skb = p->skb;
-	unsigned long copy_bad = 0;
-	unsigned int i, j, frag, nmapped = 0;
+	unsigned int i, nmapped;
 	u8 l4proto;
 
-	znb_tx_note_copy_errors(q, plan, p->copy_start, p->copy_end, &copy_bad);
-	znb_tx_note_copy_errors(q, plan, p->dcopy_start, p->dcopy_end,
-				&copy_bad);
-	/*
-	 * One report per slot, as the core counts them: a slot whose frag is
-	 * mapped is reported with its map below; any other one here, failed
-	 * if its part of the head or its frag could not be copied.
-	 */
-	for (i = 0; i < plan->nr_slots; i++) {
-		bool ok = !test_bit(i, &copy_bad);
-		unsigned int off;
-
-		if (!p->head_failed && znb_tx_frag_part(p, i, &off)) {
-			if (p->map)
-				continue;
-			ok = ok && p->dpage[i];
-		}
-		znb_slot_copied(txq, p->idx[i], ok);
-	}
-	for (j = p->map_start; j < p->map_end; j++) {
-		struct gnttab_map_grant_ref *op = &q->tx_map[j];
-		unsigned int s = q->tx_map_slot[j];
-
-		if (op->status == GNTST_okay) {
-			znb_slot_mapped(txq, p->idx[s], op->handle);
-			atomic_inc(&znb_pages_mapped);
-			nmapped++;
-			continue;
-		}
-		if (net_ratelimit())
-			netdev_warn(vif->dev, "guest TX grant %u cannot be mapped (status %d)\n",
-				    plan->slot[s].gref, op->status);
-		znb_slot_map_failed(txq, p->idx[s]);
-	}
+	znb_tx_collect_data(q, p);
+	nmapped = znb_tx_build_apply(b, txq, plan, p->idx);
+	atomic_add(nmapped, &znb_pages_mapped);
 
 	if (znb_pkt_failed(txq, p->pkt)) {
 		for (i = 0; i < plan->nr_slots; i++)
@@ -562,23 +447,22 @@ static void znb_tx_complete(struct znb_queue *q, struct znb_tx_pending *p)
 		return;
 	}
 
-	frag = 0;
-	j = p->map_start;
-	for (i = 0; i < plan->nr_slots; i++) {
-		unsigned int off, size = znb_tx_frag_part(p, i, &off);
+	for (i = b->nr_head_ops; i < b->nr_ops; i++) {
+		const struct znb_tx_op *op = &b->op[i];
+		unsigned int frag = i - b->nr_head_ops;
 
-		if (!size)
-			continue;
-		if (p->map) {
+		if (op->kind == ZNB_TX_OP_MAP) {
+			struct page *page = txq->slot[p->idx[op->slot]].page;
+
 			/* The stack puts one reference per frag; ours stays. */
-			get_page(q->tx_map_page[j++]);
-			skb_add_rx_frag(skb, frag++, q->tx_map_page[j - 1], off,
-					size, size);
+			get_page(page);
+			skb_add_rx_frag(skb, frag, page, op->offset, op->len,
+					op->len);
 		} else {
 			/* The copy's page belongs to the skb from here on. */
-			skb_add_rx_frag(skb, frag++, p->dpage[i], 0, size,
-					PAGE_SIZE);
-			p->dpage[i] = NULL;
+			skb_add_rx_frag(skb, frag, p->dpage[op->slot], 0,
+					op->len, PAGE_SIZE);
+			p->dpage[op->slot] = NULL;
 		}
 	}
 

@@ -9,8 +9,8 @@
  * table, netfront's "Grant still in use", reads after unmap, completion
  * refcount) aborts; at the end everything is drained and must balance.
  *
- * Input: 4 knob bytes (malformed %, map failure %, copied packet %, header
- * copy %), then the choice stream.
+ * Input: 4 knob bytes (malformed %, map failure %, copied packet %, then
+ * head copy failure % and header length in one), then the choice stream.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	w->p_malformed = data[0] % 30;
 	w->p_map_fail = data[1] % 30;
 	w->p_copy_pkt = data[2] % 50;
-	w->p_copy_head = data[3] % 101;
+	w->p_copy_fail = data[3] % 30;
+	w->hdr_len = data[3] / 30 * 32;
 	w->fuzz = data + 4;
 	w->fuzz_len = size - 4;
 	while (w->fuzz_pos < w->fuzz_len && steps++ < 200000)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the small seed corpora of the fuzz targets (checked in; rerun to
-regenerate): tests/fuzz/corpus/{txreq,lifecycle}/."""
+regenerate): tests/fuzz/corpus/{txreq,lifecycle,txbuild}/."""
 import os
 import random
 import struct
@@ -53,3 +53,18 @@ for i in range(4):
     knobs = bytes([i * 7 % 30, i * 5 % 30, i * 11 % 50, (i * 37) % 101])
     write('lifecycle', 'random-%d' % i,
           knobs + bytes(rng.randrange(256) for _ in range(512 * (i + 1))))
+
+
+def txbuild_input(slots, max_frags=17, hdr_len=128, head_off=0, map_=1, answers=b''):
+    head = struct.pack('<BBHHB', len(slots) - 1, max_frags - 1, hdr_len, head_off, map_)
+    return head + b''.join(struct.pack('<HH', o, n) for o, n in slots) + answers
+
+
+write('txbuild', 'small', txbuild_input([(0, 60)]))
+write('txbuild', 'header-across-slots', txbuild_input([(4000, 20), (0, 100), (0, 3000)]))
+write('txbuild', 'head-crosses-page', txbuild_input([(0, 4096)] * 3, head_off=4000))
+write('txbuild', 'overflow', txbuild_input([(0, 4096)] * 18))
+write('txbuild', 'copy-refused', txbuild_input([(0, 1000), (0, 500)], map_=0,
+                                                answers=bytes([255, 0, 255])))
+write('txbuild', 'map-refused', txbuild_input([(0, 1000), (0, 500)],
+                                               answers=bytes([255, 255, 0])))

@@ -8,7 +8,7 @@ SECONDS_EACH=${1:-20}
 BUILD=${BUILD:-build}
 passed=0
 failed=0
-for t in txreq lifecycle; do
+for t in txreq lifecycle txbuild; do
 	bin="$BUILD/fuzz/fuzz-$t"
 	corpus="$BUILD/fuzz/corpus-$t"
 	art="$BUILD/fuzz/artifacts/$t/"

@@ -9,7 +9,8 @@ UNIT_EXTRA_CFLAGS ?=
 UNIT_TEST_SOURCES := tests/unit/main.c tests/unit/model.c \
 	tests/unit/test_txreq.c tests/unit/test_lifecycle.c tests/unit/test_policy.c \
 	tests/unit/test_credit.c
-UNIT_CORE_SOURCES := grant/txreq.c grant/pool.c grant/policy.c grant/credit.c
+UNIT_CORE_SOURCES := grant/txreq.c grant/pool.c grant/policy.c grant/credit.c \
+	grant/txbuild.c
 UNIT_HEADERS := $(wildcard tests/unit/*.h include/*.h)
 
 $(BUILD)/unit/znb-unit: $(UNIT_TEST_SOURCES) $(UNIT_CORE_SOURCES) $(UNIT_HEADERS) tests/unit/build.mk

@@ -128,13 +128,12 @@ struct m_world *m_world_new(u64 seed)
 	w->p_malformed = 3;
 	w->p_map_fail = 2;
 	w->p_copy_pkt = 5;
-	w->p_copy_head = 30;
+	w->p_copy_fail = 2;
+	w->hdr_len = ZNB_TX_HDR_LEN;
 	w->p_unmap_fail = 0;
 	w->check_refcnt = !getenv("ZNB_MODEL_NO_REFCNT_CHECK");
 	return w;
 }
-
-static void m_sh_free_frags_only(struct m_shinfo *sh);
 
 void m_world_free(struct m_world *w)
 {
@@ -143,12 +142,12 @@ void m_world_free(struct m_world *w)
 
 	for (i = 0; i < w->nr_skbs; i++) {
 		if (--w->skbs[i]->sh->dataref == 0)
-			m_sh_free_frags_only(w->skbs[i]->sh);
+			free(w->skbs[i]->sh);
 		free(w->skbs[i]);
 	}
 	for (i = 0; i < w->nr_zombies; i++)
 		if (w->zombies[i].kind == MZ_PAGES)
-			m_sh_free_frags_only(w->zombies[i].sh);
+			free(w->zombies[i].sh);
 	for (p = w->all; p; p = n) {
 		n = p->next_all;
 		free(p);
@@ -565,7 +564,6 @@ static struct m_skb *m_skb_new(struct m_shinfo *sh)
 	if (!skb)
 		abort();
 	skb->sh = sh;
-	skb->users = 1;
 	return skb;
 }
 
@@ -582,32 +580,16 @@ static void m_read_sh(struct m_world *w, struct m_shinfo *sh, const char *what)
 
 	for (i = 0; i < sh->nr_frags; i++)
 		m_read(w, &sh->frags[i], what);
-	if (sh->frag_list)
-		m_read_sh(w, sh->frag_list->sh, what);
 }
 
-static void m_skb_put(struct m_world *w, struct m_skb *skb);
 
-/* Frees without callbacks: only for teardown after a failure. */
-static void m_sh_free_frags_only(struct m_shinfo *sh)
-{
-	if (sh->frag_list && --sh->frag_list->users == 0) {
-		if (--sh->frag_list->sh->dataref == 0)
-			m_sh_free_frags_only(sh->frag_list->sh);
-		free(sh->frag_list);
-	}
-	free(sh);
-}
-
-static void m_sh_drop_pages(struct m_world *w, struct m_shinfo *sh)
+static void m_sh_drop_pages(struct m_shinfo *sh)
 {
 	unsigned int i;
 
 	for (i = 0; i < sh->nr_frags; i++)
 		if (sh->frags[i].page)
 			m_put_page(sh->frags[i].page);
-	if (sh->frag_list)
-		m_skb_put(w, sh->frag_list);
 	free(sh);
 }
 
@@ -627,8 +609,8 @@ static void m_add_zombie(struct m_world *w, enum m_zombie_kind k,
 }
 
 /*
- * skb_release_data() once dataref hit 0.  Mode 0: page refs, frag_list,
- * then the callback.  Mode 1: 6.1 order, callback (skb_zcopy_clear) first,
+ * skb_release_data() once dataref hit 0.  Mode 0: page refs, then the
+ * callback.  Mode 1: 6.1 order, callback (skb_zcopy_clear) first,
  * page refs later (another CPU mid-free).  Mode 2: page refs now, the
  * callback later.
  */
@@ -640,7 +622,7 @@ static void m_sh_release(struct m_world *w, struct m_shinfo *sh, unsigned int mo
 		mode = 0;
 	switch (mode) {
 	case 0:
-		m_sh_drop_pages(w, sh);
+		m_sh_drop_pages(sh);
 		if (p)
 			m_zc_put(w, p, true);
 		break;
@@ -650,19 +632,10 @@ static void m_sh_release(struct m_world *w, struct m_shinfo *sh, unsigned int mo
 		m_add_zombie(w, MZ_PAGES, sh, NULL, true);
 		break;
 	default:
-		m_sh_drop_pages(w, sh);
+		m_sh_drop_pages(sh);
 		m_add_zombie(w, MZ_CALLBACK, NULL, p, true);
 		break;
 	}
-}
-
-static void m_skb_put(struct m_world *w, struct m_skb *skb)
-{
-	if (--skb->users > 0)
-		return;
-	if (--skb->sh->dataref == 0)
-		m_sh_release(w, skb->sh, 0);
-	free(skb);
 }
 
 bool m_zombie_step(struct m_world *w)
@@ -676,7 +649,7 @@ bool m_zombie_step(struct m_world *w)
 	z = w->zombies[i];
 	w->zombies[i] = w->zombies[--w->nr_zombies];
 	if (z.kind == MZ_PAGES)
-		m_sh_drop_pages(w, z.sh);
+		m_sh_drop_pages(z.sh);
 	else
 		m_zc_put(w, z.pkt, z.success);
 	return true;
@@ -719,9 +692,6 @@ static void m_unclone(struct m_world *w, struct m_skb *skb)
 	for (i = 0; i < sh->nr_frags; i++)
 		if (sh->frags[i].page)
 			m_get_page(sh->frags[i].page);
-	sh->frag_list = old->frag_list;
-	if (sh->frag_list)
-		sh->frag_list->users++;		/* skb_clone_fraglist() */
 	old->dataref--;				/* skb_release_data(): still shared */
 	skb->sh = sh;
 	w->ms.unclones++;
@@ -762,7 +732,7 @@ static void m_segment(struct m_world *w, unsigned int idx)
 	struct m_frag carry;
 	bool have_carry = false;
 
-	if (sh->frag_list || !sh->nr_frags)
+	if (!sh->nr_frags)
 		return;
 	m_read_sh(w, sh, "skb_segment");
 	nsegs = 1 + m_rand(w, sh->nr_frags < 4 ? sh->nr_frags + 1 : 4);
@@ -860,12 +830,6 @@ static void m_pull(struct m_world *w, struct m_skb *skb)
 		sh->frags[0].size -= d;
 		skb->head_len += d;
 	}
-	if (!sh->nr_frags && sh->frag_list && pct(w, 50)) {
-		/* pulled into the frag_list: linearize it away */
-		m_read_sh(w, sh->frag_list->sh, "pskb_pull frag_list");
-		m_skb_put(w, sh->frag_list);
-		sh->frag_list = NULL;
-	}
 	w->ms.pulls++;
 }
 
@@ -874,8 +838,6 @@ void m_hold_page(struct m_world *w, struct m_skb *skb)
 	struct m_shinfo *sh = skb->sh;
 	struct m_frag *f;
 
-	if (sh->frag_list && (pct(w, 50) || !sh->nr_frags))
-		sh = sh->frag_list->sh;
 	if (!sh->nr_frags || w->nr_holders >= M_HOLDERS)
 		return;
 	f = &sh->frags[m_rand(w, sh->nr_frags)];
@@ -952,38 +914,91 @@ bool m_skb_op(struct m_world *w, unsigned int op)
 
 /* ---- backend glue (what netback/ does around grant/) -------------------- */
 
-static void m_build_skb(struct m_world *w, struct m_pkt *p, const u16 *slot_idx,
-			const bool *mapped)
+/*
+ * The builder's contract, stated independently: the head ops copy the
+ * packet's first bytes in order into a contiguous head, none crossing a page
+ * of it; the data ops then cover every remaining byte in order, one frag per
+ * slot at most, no frag empty, no more frags than an skb has.  Without data
+ * ops (@data_built false: the head failed) the ops end with the head.
+ */
+void m_check_build(u32 seq, const struct znb_tx_plan *plan, const struct znb_tx_build *b,
+		   unsigned int hdr_len, unsigned int max_frags, unsigned int head_off,
+		   bool data_built)
 {
-	struct m_shinfo *sh = m_sh_new(), *csh = NULL;
+	unsigned int i, s = 0, at = 0, dst = 0, last_frag_slot = ~0u;
+	unsigned int want = plan->pkt_len < hdr_len ? plan->pkt_len : hdr_len;
+
+	if (b->linear < want)
+		MFAIL("build: pkt seq %u head of %u bytes, headers need %u", seq,
+		      b->linear, want);
+	if ((unsigned int)(b->nr_ops - b->nr_head_ops) > max_frags)
+		MFAIL("build: pkt seq %u has %u frags", seq, b->nr_ops - b->nr_head_ops);
+	for (i = 0; i < b->nr_ops; i++) {
+		const struct znb_tx_op *op = &b->op[i];
+		bool head = i < b->nr_head_ops;
+
+		while (s < plan->nr_slots && at == plan->slot[s].size) {
+			s++;
+			at = 0;
+		}
+		if (s == plan->nr_slots)
+			MFAIL("build: pkt seq %u op %u beyond the packet", seq, i);
+		if (op->kind != (head ? ZNB_TX_OP_HEAD : b->map ? ZNB_TX_OP_MAP : ZNB_TX_OP_COPY))
+			MFAIL("build: pkt seq %u op %u of kind %u", seq, i, op->kind);
+		if (op->slot != s || op->offset != plan->slot[s].offset + at || !op->len ||
+		    at + op->len > plan->slot[s].size)
+			MFAIL("build: pkt seq %u op %u reads slot %u [%u, +%u), next byte is "
+			      "slot %u offset %u", seq, i, op->slot, op->offset, op->len, s,
+			      plan->slot[s].offset + at);
+		if (head) {
+			if (op->dst != dst ||
+			    (head_off + dst) / ZNB_PAGE_SIZE !=
+			    (head_off + dst + op->len - 1) / ZNB_PAGE_SIZE)
+				MFAIL("build: pkt seq %u head op %u to [%u, +%u) of the head, "
+				      "expected at %u within a page", seq, i, op->dst,
+				      op->len, dst);
+			dst += op->len;
+		} else {
+			if (op->slot == last_frag_slot || op->dst)
+				MFAIL("build: pkt seq %u two frags of slot %u", seq, s);
+			last_frag_slot = op->slot;
+		}
+		at += op->len;
+	}
+	if (dst != b->linear)
+		MFAIL("build: pkt seq %u head ops copy %u of %u bytes", seq, dst, b->linear);
+	while (s < plan->nr_slots && at == plan->slot[s].size) {
+		s++;
+		at = 0;
+	}
+	if (data_built && s != plan->nr_slots)
+		MFAIL("build: pkt seq %u ops end at slot %u offset %u of %u slots", seq, s,
+		      at, plan->nr_slots);
+}
+
+/* The skb the backend hands to the stack: its frags, in frag order. */
+static void m_build_skb(struct m_world *w, struct m_pkt *p, const u16 *slot_idx,
+			const struct znb_tx_build *b)
+{
+	struct m_shinfo *sh = m_sh_new();
 	struct m_skb *skb = m_skb_new(sh);
 	unsigned int i;
 
-	for (i = 0; i < p->nr; i++) {
-		struct m_frag f;
-		struct m_shinfo *t;
+	skb->head_len = b->linear;
+	for (i = b->nr_head_ops; i < b->nr_ops; i++) {
+		const struct znb_tx_op *op = &b->op[i];
+		struct m_frag *f = &sh->frags[sh->nr_frags++];
 
-		if (!mapped[i]) {
-			skb->head_len += p->size[i];
+		f->gref = p->gref[op->slot];
+		f->stamp = w->gent[f->gref].stamp;
+		f->pkt = p;
+		f->off = op->offset;
+		f->size = op->len;
+		f->page = NULL;		/* a copy: the skb's own page */
+		if (op->kind != ZNB_TX_OP_MAP)
 			continue;
-		}
-		f.page = w->q.slot[slot_idx[i]].page;
-		f.gref = p->gref[i];
-		f.stamp = w->gent[f.gref].stamp;
-		f.pkt = p;
-		f.off = p->off[i];
-		f.size = p->size[i];
-		t = sh;
-		if (sh->nr_frags == M_MAX_FRAGS) {
-			if (!csh) {
-				csh = m_sh_new();
-				sh->frag_list = m_skb_new(csh);
-				w->ms.frag_lists++;
-			}
-			t = csh;
-		}
-		m_get_page(f.page);	/* netback: offset the stack's put_page */
-		t->frags[t->nr_frags++] = f;
+		f->page = w->q.slot[slot_idx[op->slot]].page;
+		m_get_page(f->page);	/* netback: offset the stack's put_page */
 	}
 	sh->zc = p;
 	p->holders = 1;
@@ -991,15 +1006,23 @@ static void m_build_skb(struct m_world *w, struct m_pkt *p, const u16 *slot_idx,
 	m_add_skb(w, skb);
 }
 
+/* A grant copy by the hypervisor: reads the guest page once, now. */
+static s16 m_grant_copy(struct m_world *w, grant_ref_t gref, bool fail)
+{
+	if (!w->gent[gref].granted)
+		MFAIL("grant copy of gref %u that is not granted", gref);
+	return fail ? GNTST_bad_gntref : GNTST_okay;
+}
+
 bool m_back_gather(struct m_world *w)
 {
+	static struct znb_tx_build b;
 	struct znb_tx_plan plan;
 	u16 slot_idx[ZNB_TX_SLOTS_MAX];
-	bool mapped[ZNB_TX_SLOTS_MAX];
 	enum znb_tx_verdict v;
 	struct m_pkt *p;
-	unsigned int i, fail_slot = ~0u;
-	bool copy_all;
+	unsigned int i, fail_op, head_off, nmapped;
+	bool failed, built;
 	RING_IDX prod;
 	int ctx;
 
@@ -1060,40 +1083,51 @@ bool m_back_gather(struct m_world *w)
 	w->ctx_owner[ctx] = p;
 	p->ctx = ctx;
 
-	copy_all = w->p_copy_pkt && pct(w, w->p_copy_pkt);
-	if (w->p_map_fail && pct(w, w->p_map_fail))
-		fail_slot = m_rand(w, p->nr);
-	for (i = 0; i < p->nr; i++) {
-		mapped[i] = false;
-		if (i == fail_slot) {
-			znb_slot_map_failed(&w->q, slot_idx[i]);
-			w->ms.map_fail_injected++;
-		} else if (copy_all || (i == 0 && pct(w, w->p_copy_head)) ||
-			   !p->size[i]) {
-			/* copied, or empty: netback maps no zero-size frag */
-			/* grant copy: reads the guest page once, now */
-			if (!w->gent[p->gref[i]].granted)
-				MFAIL("grant copy of gref %u that is not granted", p->gref[i]);
-			znb_slot_copied(&w->q, slot_idx[i], true);
-		} else {
-			grant_handle_t h = m_map(w, p->gref[i],
-						 w->q.slot[slot_idx[i]].page, p);
+	head_off = m_rand(w, ZNB_PAGE_SIZE);
+	znb_tx_build_layout(&b, &plan, w->hdr_len, M_MAX_FRAGS);
+	znb_tx_build_head(&b, &plan, head_off);
+	if (b.overflow)
+		w->ms.overflows++;
+	fail_op = ~0u;
+	if (w->p_copy_fail && b.nr_head_ops && pct(w, w->p_copy_fail))
+		fail_op = m_rand(w, b.nr_head_ops);
+	for (i = 0; i < b.nr_head_ops; i++)
+		b.op[i].status = m_grant_copy(w, p->gref[b.op[i].slot], i == fail_op);
+	failed = fail_op != ~0u;
+	if (znb_tx_build_head_ok(&b) == failed)
+		MFAIL("znb_tx_build_head_ok() disagrees with the injected failure");
+	built = !failed;
+	if (built) {
+		znb_tx_build_data(&b, &plan, !(w->p_copy_pkt && pct(w, w->p_copy_pkt)));
+		if (w->p_map_fail && b.nr_ops > b.nr_head_ops && pct(w, w->p_map_fail))
+			fail_op = b.nr_head_ops + m_rand(w, b.nr_ops - b.nr_head_ops);
+		for (i = b.nr_head_ops; i < b.nr_ops; i++) {
+			struct znb_tx_op *op = &b.op[i];
 
-			znb_slot_mapped(&w->q, slot_idx[i], h);
-			mapped[i] = true;
+			if (op->kind == ZNB_TX_OP_COPY) {
+				op->status = m_grant_copy(w, p->gref[op->slot], i == fail_op);
+			} else if (i == fail_op) {
+				op->status = GNTST_bad_gntref;
+				w->ms.map_fail_injected++;
+			} else {
+				op->handle = m_map(w, p->gref[op->slot],
+						   w->q.slot[slot_idx[op->slot]].page, p);
+				op->status = GNTST_okay;
+			}
 		}
+		failed = fail_op != ~0u;
 	}
-	if (znb_pkt_failed(&w->q, ctx) != (fail_slot != ~0u))
+	m_check_build(p->seq, &plan, &b, w->hdr_len, M_MAX_FRAGS, head_off, built);
+	nmapped = znb_tx_build_apply(&b, &w->q, &plan, slot_idx);
+	if (znb_pkt_failed(&w->q, ctx) != failed)
 		MFAIL("znb_pkt_failed() disagrees with the injected failure");
-	if (fail_slot != ~0u) {
+	if (failed) {
 		p->expect_status = NETIF_RSP_ERROR;
 		znb_pkt_release(&w->q, ctx);
 		w->ms.pkts_failed++;
 		return true;
 	}
-	for (i = 0; i < p->nr && !mapped[i]; i++)
-		;
-	if (i == p->nr) {
+	if (!nmapped) {
 		if (znb_pkt_release(&w->q, ctx))
 			MFAIL("release of a packet with nothing mapped wants dealloc");
 		w->ms.pkts_copied++;
@@ -1102,7 +1136,7 @@ bool m_back_gather(struct m_world *w)
 	w->q.pkt[ctx].zc.callback = m_zc_callback;
 	w->q.pkt[ctx].zc.flags = 0;
 	znb_pkt_arm(&w->q, ctx);
-	m_build_skb(w, p, slot_idx, mapped);
+	m_build_skb(w, p, slot_idx, &b);
 	w->ms.pkts_armed++;
 	w->ms.pkts_ok++;
 	return true;

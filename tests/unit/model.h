@@ -2,7 +2,7 @@
 /*
  * Model world for the grant lifecycle core: a model guest (frontend) with a
  * grant table, the real shared TX ring, dom0 pages with reference counts, a
- * model of the Linux 6.1 skb layer (clones, GSO segments, pulls, frag_list,
+ * model of the Linux 6.1 skb layer (clones, GSO segments, pulls,
  * copy-out, unclone, page holders, free) and the backend glue that drives
  * grant/ the way the module does.  Every rule of the product is checked
  * where it can be observed; a violation calls model_vfail().
@@ -15,6 +15,7 @@
 
 #include <stdarg.h>
 #include "znb_pool.h"
+#include "znb_txbuild.h"
 
 /* Provided by the runner: report and never return. */
 void model_vfail(const char *file, int line, const char *fmt, va_list ap)
@@ -84,12 +85,10 @@ struct m_shinfo {
 	unsigned int nr_frags;
 	struct m_frag frags[M_MAX_FRAGS + 1];
 	struct m_pkt *zc;		/* destructor_arg, NULL: not zerocopy */
-	struct m_skb *frag_list;
 };
 
 struct m_skb {
 	struct m_shinfo *sh;
-	int users;
 	unsigned int head_len;
 };
 
@@ -116,7 +115,7 @@ struct m_stats {
 	u64 rsp_data, rsp_null;		/* responses the frontend consumed */
 	u64 pkts_sent, pkts_ok, pkts_dropped, pkts_failed, pkts_copied, pkts_armed;
 	u64 map_fail_injected, copy_outs, segments, clones, pulls, unclones;
-	u64 holders, frag_lists, zombies, steps, unmap_fail_injected;
+	u64 holders, overflows, zombies, steps, unmap_fail_injected;
 };
 
 struct m_world {
@@ -167,7 +166,8 @@ struct m_world {
 	size_t fuzz_len, fuzz_pos;
 
 	/* knobs (percent) */
-	unsigned int p_malformed, p_map_fail, p_copy_pkt, p_copy_head, p_unmap_fail;
+	unsigned int p_malformed, p_map_fail, p_copy_pkt, p_copy_fail, p_unmap_fail;
+	unsigned int hdr_len;	/* bytes the backend copies into the head */
 	unsigned int force_n;	/* directed tests: valid packets of this many slots */
 	bool force_gso;
 	unsigned int retry_n, retry_kind;
@@ -201,6 +201,11 @@ void m_step(struct m_world *w);		/* one random action + invariants */
 void m_check_invariants(struct m_world *w, bool full);
 void m_drain(struct m_world *w);	/* finish everything, then final checks */
 void m_final_checks(struct m_world *w);
+
+/* The builder's contract (grant/txbuild.c), checked on its ops. */
+void m_check_build(u32 seq, const struct znb_tx_plan *plan, const struct znb_tx_build *b,
+		   unsigned int hdr_len, unsigned int max_frags, unsigned int head_off,
+		   bool data_built);
 
 /* For table tests of the pool that only need pages. */
 void model_txq_init_dummy(struct znb_txq *q);

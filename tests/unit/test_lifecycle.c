@@ -11,7 +11,10 @@
 
 static struct m_world *W;
 
-/* A world where every slot is mapped and nothing fails unless asked. */
+/*
+ * A world where nothing fails unless asked, and every slot is mapped whole:
+ * no header bytes are copied into the head.
+ */
 static struct m_world *quiet_world(u64 seed)
 {
 	if (W)
@@ -20,7 +23,8 @@ static struct m_world *quiet_world(u64 seed)
 	W->p_malformed = 0;
 	W->p_map_fail = 0;
 	W->p_copy_pkt = 0;
-	W->p_copy_head = 0;
+	W->p_copy_fail = 0;
+	W->hdr_len = 0;
 	return W;
 }
 
@@ -202,34 +206,68 @@ UNIT_TEST(lifecycle_page_holder_outlives_skb)
 	done();
 }
 
-UNIT_TEST(lifecycle_frag_list_overflow_child_pages_defer_unmap)
+/*
+ * One slot more than an skb has frags: the builder copies the first slot
+ * whole into the head and maps the other 17.  The copied slot may be
+ * answered as soon as the packet is released; the mapped ones only after
+ * the stack let go of their pages and they were unmapped.
+ */
+UNIT_TEST(lifecycle_frag_overflow_copies_leading_slot_into_head)
 {
 	quiet_world(8);
-	send_one(ZNB_TX_SLOTS_SOFT, false);	/* 18 frags: 17 + frag_list */
-	CHECK_EQ(W->ms.frag_lists, 1);
+	send_one(M_MAX_FRAGS + 1, false);
+	CHECK_EQ(W->ms.overflows, 1);
+	CHECK_EQ(W->nr_skbs, 1);
+	CHECK_EQ(W->skbs[0]->sh->nr_frags, M_MAX_FRAGS);
+	CHECK_EQ(W->skbs[0]->head_len, W->all->size[0]);
+	CHECK_EQ(W->q.st.mapped_now, M_MAX_FRAGS);
 	m_free_skb_mode(W, 0, 1);	/* callback before any page is let go */
 	settle();
-	CHECK_EQ(W->ms.rsp_data, 0);
+	CHECK_EQ(W->ms.rsp_data, 1);
 	while (m_zombie_step(W))
 		;
 	settle();
-	CHECK_EQ(W->ms.rsp_data, ZNB_TX_SLOTS_SOFT);
+	CHECK_EQ(W->ms.rsp_data, M_MAX_FRAGS + 1);
 	m_drain(W);
 	done();
 }
 
-UNIT_TEST(lifecycle_copy_out_with_frag_list_keeps_child_mapped)
+/*
+ * The module's header length: the first ZNB_TX_HDR_LEN bytes are copied,
+ * from one slot or two, and whatever follows them in each slot is mapped.
+ */
+UNIT_TEST(lifecycle_headers_copied_rest_mapped)
 {
-	quiet_world(9);
-	send_one(ZNB_TX_SLOTS_SOFT, false);
-	m_copy_out(W, W->skbs[0]);	/* completion drops to 0, child still maps */
-	settle();
-	CHECK(W->ms.rsp_data < ZNB_TX_SLOTS_SOFT, "child's page answered");
-	m_free_skb_mode(W, 0, 0);
-	settle();
-	CHECK_EQ(W->ms.rsp_data, ZNB_TX_SLOTS_SOFT);
-	m_drain(W);
-	done();
+	unsigned int seed, long_first = 0, short_first = 0;
+
+	for (seed = 14; seed < 44; seed++) {
+		unsigned int s0, len, frags;
+		const struct m_pkt *p;
+		const struct m_skb *skb;
+
+		quiet_world(seed);
+		W->hdr_len = ZNB_TX_HDR_LEN;
+		send_one(2, false);
+		p = W->all;
+		skb = W->skbs[0];
+		s0 = p->size[0];
+		len = p->pkt_len;
+		frags = (s0 > ZNB_TX_HDR_LEN) + (len > ZNB_TX_HDR_LEN);
+		CHECK_EQ(skb->head_len, len < ZNB_TX_HDR_LEN ? len : ZNB_TX_HDR_LEN);
+		CHECK_EQ(skb->sh->nr_frags, frags);
+		CHECK_EQ(W->q.st.mapped_now, frags);
+		if (s0 > ZNB_TX_HDR_LEN) {
+			CHECK_EQ(skb->sh->frags[0].off, p->off[0] + ZNB_TX_HDR_LEN);
+			long_first++;
+		} else if (frags) {
+			CHECK_EQ(skb->sh->frags[0].off, p->off[1] + ZNB_TX_HDR_LEN - s0);
+			short_first++;
+		}
+		m_drain(W);
+		done();
+	}
+	CHECK(long_first && short_first, "both layouts seen (%u long first slots, %u short)",
+	      long_first, short_first);
 }
 
 UNIT_TEST(lifecycle_copy_failure_is_no_map_error)
@@ -317,7 +355,8 @@ UNIT_TEST(lifecycle_random_short_runs_various_knobs)
 		W->p_malformed = (r % 4) * 10;
 		W->p_map_fail = (r % 3) * 10;
 		W->p_copy_pkt = (r % 5) * 5;
-		W->p_copy_head = (r % 2) * 50;
+		W->p_copy_fail = (r % 2) * 10;
+		W->hdr_len = (r % 3) * ZNB_TX_HDR_LEN;
 		for (sent = 0; W->ms.pkts_sent < 300 && sent < 1000000; sent++)
 			m_step(W);
 		m_drain(W);
@@ -344,14 +383,14 @@ UNIT_TEST(lifecycle_random_run)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("  random run: seed %llu, %llu packets (%llu ok, %llu dropped, %llu "
 	       "failed, %llu copied), %llu steps, %llu segments, %llu clones, "
-	       "%llu copy-outs, %llu holders, %llu frag_lists, %llu deferrals, "
+	       "%llu copy-outs, %llu holders, %llu overflows, %llu deferrals, "
 	       "peak %u mapped, %.2f s\n",
 	       (unsigned long long)unit_seed, (unsigned long long)W->ms.pkts_sent,
 	       (unsigned long long)W->ms.pkts_ok, (unsigned long long)W->ms.pkts_dropped,
 	       (unsigned long long)W->ms.pkts_failed, (unsigned long long)W->ms.pkts_copied,
 	       (unsigned long long)W->ms.steps, (unsigned long long)W->ms.segments,
 	       (unsigned long long)W->ms.clones, (unsigned long long)W->ms.copy_outs,
-	       (unsigned long long)W->ms.holders, (unsigned long long)W->ms.frag_lists,
+	       (unsigned long long)W->ms.holders, (unsigned long long)W->ms.overflows,
 	       (unsigned long long)W->q.st.busy_deferrals, W->q.st.mapped_peak,
 	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	done();
