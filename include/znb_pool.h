@@ -109,8 +109,8 @@ struct znb_pkt {
  * @dropped: packets answered with ERROR
  */
 struct znb_stats {
-	unsigned int mapped_now;
-	unsigned int mapped_peak;
+	u64 mapped_now;
+	u64 mapped_peak;
 	u64 maps;
 	u64 unmaps;
 	u64 unmap_batches;

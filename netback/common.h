@@ -454,9 +454,14 @@ void znb_vif_stop(struct znb_vif *vif);
 void znb_vif_update_carrier(struct znb_vif *vif);
 void znb_queue_notify(struct znb_queue *q, bool rx);
 void znb_queue_kick(struct znb_queue *q);
+
+/* stats.c */
+void znb_stats_fold(struct znb_stats *st_sum, struct znb_qstats *qs_sum,
+		    const struct znb_stats *st, const struct znb_qstats *qs);
 void znb_queue_qstats(struct znb_queue *q, struct znb_qstats *qs);
-void znb_queue_sum_stats(struct znb_vif *vif, struct znb_stats *st,
-			 struct znb_qstats *qs, u64 *oldest_ns);
+void znb_stats_retire_queue(struct znb_vif *vif, struct znb_queue *q);
+void znb_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
+extern const struct ethtool_ops znb_ethtool_ops;
 
 /* tx.c */
 int znb_tx_poll(struct znb_queue *q, int budget);

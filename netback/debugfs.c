@@ -56,7 +56,7 @@ static void znb_dbg_queue(struct seq_file *m, struct znb_queue *q)
 		   znb_txq_free_slots(&q->txq), znb_txq_outstanding(&q->txq),
 		   znb_dealloc_pending(&q->txq),
 		   div_u64(znb_txq_oldest_age_ns(&q->txq, now), NSEC_PER_MSEC));
-	seq_printf(m, "  mapped_now %u peak %u maps %llu unmaps %llu batches %llu responses %llu\n",
+	seq_printf(m, "  mapped_now %llu peak %llu maps %llu unmaps %llu batches %llu responses %llu\n",
 		   st->mapped_now, st->mapped_peak, st->maps, st->unmaps,
 		   st->unmap_batches, st->responses);
 	seq_printf(m, "  zc sent %llu success %llu fail %llu copy_outs %llu busy_deferrals %llu\n",

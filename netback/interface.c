@@ -391,64 +391,6 @@ fail_irq:
 	return err;
 }
 
-static void znb_stats_add(struct znb_stats *sum, const struct znb_stats *st)
-{
-	sum->mapped_now += st->mapped_now;
-	sum->mapped_peak = max(sum->mapped_peak, st->mapped_peak);
-	sum->maps += st->maps;
-	sum->unmaps += st->unmaps;
-	sum->unmap_batches += st->unmap_batches;
-	sum->responses += st->responses;
-	sum->zc_sent += st->zc_sent;
-	sum->zc_success += st->zc_success;
-	sum->zc_fail += st->zc_fail;
-	sum->copy_outs += st->copy_outs;
-	sum->map_errors += st->map_errors;
-	sum->unmap_errors += st->unmap_errors;
-	sum->busy_deferrals += st->busy_deferrals;
-	sum->dropped += st->dropped;
-}
-
-static void znb_qstats_add(struct znb_qstats *sum, const struct znb_qstats *s)
-{
-	sum->rx_packets += s->rx_packets;
-	sum->rx_bytes += s->rx_bytes;
-	sum->tx_packets += s->tx_packets;
-	sum->tx_bytes += s->tx_bytes;
-	sum->tx_dropped += s->tx_dropped;
-	sum->tx_expired += s->tx_expired;
-	sum->rx_dropped += s->rx_dropped;
-	sum->frag_overflow += s->frag_overflow;
-	sum->csum_fixup += s->csum_fixup;
-	sum->hdr_nonlinear += s->hdr_nonlinear;
-	sum->pol_mapped += s->pol_mapped;
-	sum->pol_copied += s->pol_copied;
-	sum->pol_small += s->pol_small;
-	sum->pol_to_copy += s->pol_to_copy;
-	sum->pol_to_map += s->pol_to_map;
-	sum->pol_probes += s->pol_probes;
-	sum->pol_tracked += s->pol_tracked;
-}
-
-/**
- * znb_queue_qstats() - a queue's netback counters, the policy's included
- * @q: queue
- * @qs: filled in
- */
-void znb_queue_qstats(struct znb_queue *q, struct znb_qstats *qs)
-{
-	const struct znb_flow_table *ft = &q->txq.flows;
-
-	*qs = q->stats;
-	qs->pol_mapped = READ_ONCE(ft->mapped);
-	qs->pol_copied = READ_ONCE(ft->copied);
-	qs->pol_small = READ_ONCE(ft->copied_small);
-	qs->pol_to_copy = READ_ONCE(ft->to_copy);
-	qs->pol_to_map = READ_ONCE(ft->to_map);
-	qs->pol_probes = READ_ONCE(ft->probes);
-	qs->pol_tracked = READ_ONCE(ft->tracked);
-}
-
 /*
  * Frees a queue nothing can reach any more: no ring, no event channel, no
  * slot outstanding.  A zerocopy completion that released the last slot may
@@ -513,7 +455,7 @@ void znb_queue_drain_report(struct work_struct *work)
 	struct znb_queue *q = container_of(to_delayed_work(work),
 					   struct znb_queue, drain_report);
 
-	pr_crit("%s: %u guest TX slots (%u pages mapped, oldest %llu ms) still in the network stack %u ms after disconnect; the queue and the module stay until they return\n",
+	pr_crit("%s: %u guest TX slots (%llu pages mapped, oldest %llu ms) still in the network stack %u ms after disconnect; the queue and the module stay until they return\n",
 		q->tx_irq_name, znb_txq_outstanding(&q->txq),
 		READ_ONCE(q->txq.st.mapped_now),
 		div_u64(znb_txq_oldest_age_ns(&q->txq, znb_now_ns()),
@@ -534,7 +476,6 @@ void znb_queue_drain_report(struct work_struct *work)
  */
 void znb_queue_teardown(struct znb_vif *vif, struct znb_queue *q)
 {
-	struct znb_qstats qs;
 	unsigned long flags;
 	unsigned int outstanding;
 
@@ -573,19 +514,14 @@ void znb_queue_teardown(struct znb_vif *vif, struct znb_queue *q)
 	q->rx.sring = NULL;
 	netif_napi_del(&q->napi);
 
-	rtnl_lock();
-	znb_stats_add(&vif->base, &q->txq.st);
-	vif->base.mapped_now = 0;
-	znb_queue_qstats(q, &qs);
-	znb_qstats_add(&vif->qbase, &qs);
-	rtnl_unlock();
+	znb_stats_retire_queue(vif, q);
 
 	outstanding = znb_txq_outstanding(&q->txq);
 	if (!outstanding) {
 		znb_queue_free(q);
 		return;
 	}
-	netdev_info(vif->dev, "queue %u: %u guest TX slots (%u pages mapped) still in the network stack; the queue is freed when they return\n",
+	netdev_info(vif->dev, "queue %u: %u guest TX slots (%llu pages mapped) still in the network stack; the queue is freed when they return\n",
 		    q->id, outstanding, READ_ONCE(q->txq.st.mapped_now));
 	__module_get(THIS_MODULE);
 	atomic_inc(&znb_queues_draining);
@@ -652,38 +588,6 @@ void znb_vif_stop(struct znb_vif *vif)
 	netif_tx_disable(vif->dev);
 }
 
-/**
- * znb_queue_sum_stats() - totals over all queues, past and present
- * @vif: vif
- * @st: core counters
- * @qs: netback counters
- * @oldest_ns: age of the oldest mapping held now
- *
- * Context: RTNL held.
- */
-void znb_queue_sum_stats(struct znb_vif *vif, struct znb_stats *st,
-			 struct znb_qstats *qs, u64 *oldest_ns)
-{
-	u64 now = znb_now_ns();
-	unsigned int i;
-
-	*st = vif->base;
-	*qs = vif->qbase;
-	*oldest_ns = 0;
-	if (!vif->queues)
-		return;
-	for (i = 0; i < vif->nr_queues; i++) {
-		struct znb_queue *q = vif->queues[i];
-		struct znb_qstats one;
-
-		znb_stats_add(st, &q->txq.st);
-		znb_queue_qstats(q, &one);
-		znb_qstats_add(qs, &one);
-		*oldest_ns = max(*oldest_ns,
-				 znb_txq_oldest_age_ns(&q->txq, now));
-	}
-}
-
 static int znb_open(struct net_device *dev)
 {
 	struct znb_vif *vif = netdev_priv(dev);
@@ -747,30 +651,6 @@ static netdev_features_t znb_features_check(struct sk_buff *skb,
 	return features;
 }
 
-static void znb_get_stats64(struct net_device *dev,
-			    struct rtnl_link_stats64 *s)
-{
-	struct znb_vif *vif = netdev_priv(dev);
-	struct znb_queue **queues;
-	struct znb_qstats sum = vif->qbase;
-	unsigned int i, nr;
-
-	rcu_read_lock();
-	queues = READ_ONCE(vif->queues);
-	nr = READ_ONCE(vif->nr_queues);
-	for (i = 0; queues && i < nr; i++) {
-		znb_qstats_add(&sum, &queues[i]->stats);
-		s->rx_dropped += queues[i]->txq.st.dropped;
-	}
-	rcu_read_unlock();
-	s->rx_packets = sum.rx_packets;
-	s->rx_bytes = sum.rx_bytes;
-	s->rx_dropped += sum.rx_dropped + vif->base.dropped;
-	s->tx_packets = sum.tx_packets;
-	s->tx_bytes = sum.tx_bytes;
-	s->tx_dropped = sum.tx_dropped;
-}
-
 static const struct net_device_ops znb_netdev_ops = {
 	.ndo_open = znb_open,
 	.ndo_stop = znb_stop,
@@ -780,121 +660,6 @@ static const struct net_device_ops znb_netdev_ops = {
 	.ndo_features_check = znb_features_check,
 	.ndo_get_stats64 = znb_get_stats64,
 	.ndo_validate_addr = eth_validate_addr,
-};
-
-/* ethtool -S: mainline-compatible names first, then ours. */
-enum znb_ethtool_stat {
-	ZNB_ES_ZC_SENT,
-	ZNB_ES_ZC_SUCCESS,
-	ZNB_ES_ZC_FAIL,
-	ZNB_ES_FRAG_OVERFLOW,
-	ZNB_ES_CSUM_FIXUP,
-	ZNB_ES_MAPPED_NOW,
-	ZNB_ES_MAPPED_PEAK,
-	ZNB_ES_MAP_OPS,
-	ZNB_ES_UNMAP_OPS,
-	ZNB_ES_UNMAP_BATCHES,
-	ZNB_ES_COPY_OUTS,
-	ZNB_ES_TX_RESPONSES,
-	ZNB_ES_OLDEST_AGE,
-	ZNB_ES_BUSY_DEFERRALS,
-	ZNB_ES_MAP_ERRORS,
-	ZNB_ES_UNMAP_ERRORS,
-	ZNB_ES_TX_DROPPED_ERRORS,
-	ZNB_ES_TX_EXPIRED,
-	ZNB_ES_POL_MAPPED,
-	ZNB_ES_POL_COPIED,
-	ZNB_ES_POL_SMALL,
-	ZNB_ES_POL_TO_COPY,
-	ZNB_ES_POL_TO_MAP,
-	ZNB_ES_POL_PROBES,
-	ZNB_ES_POL_TRACKED,
-	ZNB_ES_HDR_NONLINEAR,
-	ZNB_ES_COUNT
-};
-
-static const char znb_ethtool_names[ZNB_ES_COUNT][ETH_GSTRING_LEN] = {
-	[ZNB_ES_ZC_SENT] = "tx_zerocopy_sent",
-	[ZNB_ES_ZC_SUCCESS] = "tx_zerocopy_success",
-	[ZNB_ES_ZC_FAIL] = "tx_zerocopy_fail",
-	[ZNB_ES_FRAG_OVERFLOW] = "tx_frag_overflow",
-	[ZNB_ES_CSUM_FIXUP] = "rx_gso_checksum_fixup",
-	[ZNB_ES_MAPPED_NOW] = "pages_mapped_now",
-	[ZNB_ES_MAPPED_PEAK] = "pages_mapped_peak",
-	[ZNB_ES_MAP_OPS] = "map_ops",
-	[ZNB_ES_UNMAP_OPS] = "unmap_ops",
-	[ZNB_ES_UNMAP_BATCHES] = "unmap_batches",
-	[ZNB_ES_COPY_OUTS] = "copy_outs",
-	[ZNB_ES_TX_RESPONSES] = "tx_responses",
-	[ZNB_ES_OLDEST_AGE] = "oldest_mapping_age_ms",
-	[ZNB_ES_BUSY_DEFERRALS] = "busy_deferrals",
-	[ZNB_ES_MAP_ERRORS] = "map_errors",
-	[ZNB_ES_UNMAP_ERRORS] = "unmap_errors",
-	[ZNB_ES_TX_DROPPED_ERRORS] = "tx_dropped_errors",
-	[ZNB_ES_TX_EXPIRED] = "guest_rx_expired",
-	[ZNB_ES_POL_MAPPED] = "policy_mapped",
-	[ZNB_ES_POL_COPIED] = "policy_copied",
-	[ZNB_ES_POL_SMALL] = "policy_copied_small",
-	[ZNB_ES_POL_TO_COPY] = "policy_flows_to_copy",
-	[ZNB_ES_POL_TO_MAP] = "policy_flows_to_map",
-	[ZNB_ES_POL_PROBES] = "policy_probes",
-	[ZNB_ES_POL_TRACKED] = "policy_flows_tracked",
-	[ZNB_ES_HDR_NONLINEAR] = "tx_headers_nonlinear",
-};
-
-static int znb_get_sset_count(struct net_device *dev, int sset)
-{
-	return sset == ETH_SS_STATS ? ZNB_ES_COUNT : -EOPNOTSUPP;
-}
-
-static void znb_get_strings(struct net_device *dev, u32 sset, u8 *data)
-{
-	if (sset == ETH_SS_STATS)
-		memcpy(data, znb_ethtool_names, sizeof(znb_ethtool_names));
-}
-
-static void znb_get_ethtool_stats(struct net_device *dev,
-				  struct ethtool_stats *es, u64 *data)
-{
-	struct znb_vif *vif = netdev_priv(dev);
-	struct znb_qstats qs;
-	struct znb_stats st;
-	u64 oldest;
-
-	znb_queue_sum_stats(vif, &st, &qs, &oldest);
-	data[ZNB_ES_ZC_SENT] = st.zc_sent;
-	data[ZNB_ES_ZC_SUCCESS] = st.zc_success;
-	data[ZNB_ES_ZC_FAIL] = st.zc_fail;
-	data[ZNB_ES_FRAG_OVERFLOW] = qs.frag_overflow;
-	data[ZNB_ES_CSUM_FIXUP] = qs.csum_fixup;
-	data[ZNB_ES_MAPPED_NOW] = st.mapped_now;
-	data[ZNB_ES_MAPPED_PEAK] = st.mapped_peak;
-	data[ZNB_ES_MAP_OPS] = st.maps;
-	data[ZNB_ES_UNMAP_OPS] = st.unmaps;
-	data[ZNB_ES_UNMAP_BATCHES] = st.unmap_batches;
-	data[ZNB_ES_COPY_OUTS] = st.copy_outs;
-	data[ZNB_ES_TX_RESPONSES] = st.responses;
-	data[ZNB_ES_OLDEST_AGE] = div_u64(oldest, NSEC_PER_MSEC);
-	data[ZNB_ES_BUSY_DEFERRALS] = st.busy_deferrals;
-	data[ZNB_ES_MAP_ERRORS] = st.map_errors;
-	data[ZNB_ES_UNMAP_ERRORS] = st.unmap_errors;
-	data[ZNB_ES_TX_DROPPED_ERRORS] = st.dropped;
-	data[ZNB_ES_TX_EXPIRED] = qs.tx_expired;
-	data[ZNB_ES_POL_MAPPED] = qs.pol_mapped;
-	data[ZNB_ES_POL_COPIED] = qs.pol_copied;
-	data[ZNB_ES_POL_SMALL] = qs.pol_small;
-	data[ZNB_ES_POL_TO_COPY] = qs.pol_to_copy;
-	data[ZNB_ES_POL_TO_MAP] = qs.pol_to_map;
-	data[ZNB_ES_POL_PROBES] = qs.pol_probes;
-	data[ZNB_ES_POL_TRACKED] = qs.pol_tracked;
-	data[ZNB_ES_HDR_NONLINEAR] = qs.hdr_nonlinear;
-}
-
-static const struct ethtool_ops znb_ethtool_ops = {
-	.get_link = ethtool_op_get_link,
-	.get_sset_count = znb_get_sset_count,
-	.get_strings = znb_get_strings,
-	.get_ethtool_stats = znb_get_ethtool_stats,
 };
 
 /**

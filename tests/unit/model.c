@@ -1188,8 +1188,8 @@ void m_check_invariants(struct m_world *w, bool full)
 	unsigned int i;
 
 	if (w->q.st.mapped_now != w->live_maps + w->batch_unmapped)
-		MFAIL("stats: mapped_now %u, model has %u live mappings (+%u unmapped, "
-		      "not yet finished)", w->q.st.mapped_now, w->live_maps,
+		MFAIL("stats: mapped_now %llu, model has %u live mappings (+%u unmapped, "
+		      "not yet finished)", (unsigned long long)w->q.st.mapped_now, w->live_maps,
 		      w->batch_unmapped);
 	if (w->q.rsp_lock.held || w->q.dealloc_lock.held)
 		MFAIL("a lock is held between calls");
@@ -1281,9 +1281,9 @@ void m_final_checks(struct m_world *w)
 		if (w->gent[i].map_count)
 			MFAIL("teardown: gref %u still mapped %d times", i, w->gent[i].map_count);
 	if (st->maps != st->unmaps + w->leaked || st->mapped_now != w->leaked)
-		MFAIL("teardown: maps %llu unmaps %llu mapped_now %u",
+		MFAIL("teardown: maps %llu unmaps %llu mapped_now %llu",
 		      (unsigned long long)st->maps, (unsigned long long)st->unmaps,
-		      st->mapped_now);
+		      (unsigned long long)st->mapped_now);
 	if (w->leaked)
 		return;		/* leaked slots are never answered, by design */
 	if (w->nr_id_free != M_IDS)

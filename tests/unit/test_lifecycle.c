@@ -384,14 +384,15 @@ UNIT_TEST(lifecycle_random_run)
 	printf("  random run: seed %llu, %llu packets (%llu ok, %llu dropped, %llu "
 	       "failed, %llu copied), %llu steps, %llu segments, %llu clones, "
 	       "%llu copy-outs, %llu holders, %llu overflows, %llu deferrals, "
-	       "peak %u mapped, %.2f s\n",
+	       "peak %llu mapped, %.2f s\n",
 	       (unsigned long long)unit_seed, (unsigned long long)W->ms.pkts_sent,
 	       (unsigned long long)W->ms.pkts_ok, (unsigned long long)W->ms.pkts_dropped,
 	       (unsigned long long)W->ms.pkts_failed, (unsigned long long)W->ms.pkts_copied,
 	       (unsigned long long)W->ms.steps, (unsigned long long)W->ms.segments,
 	       (unsigned long long)W->ms.clones, (unsigned long long)W->ms.copy_outs,
 	       (unsigned long long)W->ms.holders, (unsigned long long)W->ms.overflows,
-	       (unsigned long long)W->q.st.busy_deferrals, W->q.st.mapped_peak,
+	       (unsigned long long)W->q.st.busy_deferrals,
+	       (unsigned long long)W->q.st.mapped_peak,
 	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	done();
 }
