@@ -126,6 +126,7 @@ static void znb_write_response(struct znb_txq *q, u16 id, s16 status,
 	struct znb_tx_back_ring *ring = q->ring;
 	struct znb_tx_response *rsp;
 
+	znb_assert_held(&q->rsp_lock);
 	q->st.responses += 1 + nr_extras;
 	if (!ring)
 		return;
@@ -226,7 +227,6 @@ int znb_pkt_start(struct znb_txq *q, const struct znb_tx_plan *plan,
 	pkt = &q->pkt[slot_idx[0]];
 	pkt->first = slot_idx[0];
 	pkt->last = prev;
-	pkt->nr_slots = plan->nr_slots;
 	pkt->nr_mapped = 0;
 	pkt->copied_out = false;
 	pkt->flow_hash = 0;
@@ -402,6 +402,7 @@ static void znb_slot_retire(struct znb_txq *q, u16 idx, bool respond)
 {
 	struct znb_slot *s = &q->slot[idx];
 
+	znb_assert_held(&q->rsp_lock);
 	if (respond)
 		znb_write_response(q, s->req_id, s->status, s->nr_extras);
 	s->handle = ZNB_NO_HANDLE;

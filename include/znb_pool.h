@@ -74,7 +74,6 @@ struct znb_txq;
  * @q:		queue the packet belongs to
  * @first:	first slot of the packet (also this context's index)
  * @last:	last slot of the packet
- * @nr_slots:	data slots
  * @nr_mapped:	slots whose grant is mapped
  * @copied_out:	the stack copied the frags out at least once
  * @flow_hash:	flow of a mapped packet, taught its completion by
@@ -86,7 +85,6 @@ struct znb_pkt {
 	u32 flow_hash;
 	u16 first;
 	u16 last;
-	u16 nr_slots;
 	u16 nr_mapped;
 	bool copied_out;
 };

@@ -53,6 +53,7 @@
 #define znb_lock_init(l)		spin_lock_init(l)
 #define znb_lock(l, flags)		spin_lock_irqsave((l), (flags))
 #define znb_unlock(l, flags)		spin_unlock_irqrestore((l), (flags))
+#define znb_assert_held(l)		lockdep_assert_held(l)
 
 #define znb_read_once(x)		READ_ONCE(x)
 #define znb_write_once(x, v)		WRITE_ONCE((x), (v))

@@ -61,7 +61,8 @@
  * @rx_bytes: bytes received from the guest
  * @tx_packets: packets delivered to the guest (guest RX)
  * @tx_bytes: bytes delivered to the guest
- * @tx_dropped: packets for the guest dropped (queue full, stall, error)
+ * @tx_dropped: packets for the guest dropped by the RX poll (stall, expiry,
+ *	error); ndo_start_xmit()'s drops go to the netdev's core stats
  * @tx_expired: of @tx_dropped, dropped for waiting rx_drain_timeout_msecs
  * @rx_dropped: guest packets dropped after validation (no memory, bad headers)
  * @frag_overflow: guest packets with more slots than skb frags
@@ -121,6 +122,32 @@ struct znb_tx_pending {
 	u16 head_start;
 	u16 data_start;
 	struct page *dpage[ZNB_TX_SLOTS_MAX];
+};
+
+/**
+ * struct znb_rx_pkt - a packet being copied to the guest
+ * @skb: the packet
+ * @req: the buffers (requests) it uses, in ring order
+ * @filled: bytes put in each data buffer
+ * @rsp: ring index of its first response
+ * @gso: a GSO extra follows the first response
+ * @err: a copy failed
+ * @data_slots: data buffers the packet needs
+ * @slot: data buffer being filled
+ * @headroom: bytes left free at the start of the first buffer
+ * @slot_off: where the next byte goes in the buffer being filled
+ */
+struct znb_rx_pkt {
+	struct sk_buff *skb;
+	struct xen_netif_rx_request req[ZNB_RX_SLOTS_MAX];
+	u16 filled[ZNB_RX_SLOTS_MAX];
+	RING_IDX rsp;
+	bool gso;
+	bool err;
+	unsigned int data_slots;
+	unsigned int slot;
+	unsigned int headroom;
+	unsigned int slot_off;
 };
 
 /**
@@ -201,53 +228,34 @@ struct znb_tx_pending {
  * @rx_stalled: no buffer for rx_stall_timeout_msecs: carrier off, packets dropped
  * @stats: netback-level counters
  */
-/**
- * struct znb_rx_pkt - a packet being copied to the guest
- * @skb: the packet
- * @req: the buffers (requests) it uses, in ring order
- * @filled: bytes put in each data buffer
- * @rsp: ring index of its first response
- * @gso: a GSO extra follows the first response
- * @err: a copy failed
- * @data_slots: data buffers the packet needs
- * @slot: data buffer being filled
- * @headroom: bytes left free at the start of the first buffer
- * @slot_off: where the next byte goes in the buffer being filled
- */
-struct znb_rx_pkt {
-	struct sk_buff *skb;
-	struct xen_netif_rx_request req[ZNB_RX_SLOTS_MAX];
-	u16 filled[ZNB_RX_SLOTS_MAX];
-	RING_IDX rsp;
-	bool gso;
-	bool err;
-	unsigned int data_slots;
-	unsigned int slot;
-	unsigned int headroom;
-	unsigned int slot_off;
-};
-
 struct znb_queue {
+	/* Set when the queue is allocated; read-only afterwards. */
 	struct znb_vif *vif;
 	unsigned int id;
-	bool live;
-	struct napi_struct napi;
-	bool napi_on;
-	struct task_struct *rx_task;
-	wait_queue_head_t rx_wq;
-	spinlock_t rx_lock; /* see above */
-
-	struct xen_netif_tx_back_ring tx;
-	struct xen_netif_rx_back_ring rx;
-	int tx_irq;
-	int rx_irq;
-	spinlock_t irq_lock; /* @live vs notifications */
-	atomic_long_t eoi_pending;
 	char tx_irq_name[IFNAMSIZ + 16];
 	char rx_irq_name[IFNAMSIZ + 16];
-
-	struct znb_txq txq;
 	struct page *pages[ZNB_PENDING];
+	struct task_struct *rx_task;
+	wait_queue_head_t rx_wq;
+
+	/*
+	 * Connect and teardown, by xenbus in process context.  Notifiers
+	 * read @live and the IRQs under @irq_lock; @eoi_pending is atomic.
+	 */
+	bool live;
+	bool napi_on;
+	int tx_irq;
+	int rx_irq;
+	spinlock_t irq_lock; /* @live and the IRQs vs notifications */
+	atomic_long_t eoi_pending;
+
+	/*
+	 * Guest TX: the NAPI poll only.  @tx's responses are written by the
+	 * grant core under its rsp_lock; @tx_throttled is also cleared by
+	 * @credit_timer.
+	 */
+	struct napi_struct napi;
+	struct xen_netif_tx_back_ring tx;
 	struct znb_tx_pending pend[ZNB_TX_BATCH];
 	unsigned int nr_pend;
 	unsigned int nr_copy;
@@ -259,22 +267,36 @@ struct znb_queue {
 	struct timer_list credit_timer;
 	bool tx_throttled;
 
+	/* The grant core: guarded by its own locks (struct znb_txq). */
+	struct znb_txq txq;
+
+	/* The dealloc work: one instance at a time, on znb_wq. */
 	struct work_struct dealloc_work;
 	struct hrtimer dealloc_timer;
-	bool draining;
-	atomic_t free_queued;
-	unsigned long drain_start;
-	struct work_struct free_work;
-	struct delayed_work drain_report;
 	struct znb_unmap_batch batch;
 	struct gnttab_unmap_grant_ref unmap_ops[ZNB_UNMAP_BATCH];
 	struct page *unmap_pages[ZNB_UNMAP_BATCH];
 	s16 unmap_status[ZNB_UNMAP_BATCH];
 
+	/* After teardown: set once by it, then read by the dealloc work. */
+	bool draining;
+	atomic_t free_queued;
+	unsigned long drain_start;
+	struct work_struct free_work;
+	struct delayed_work drain_report;
+
+	/*
+	 * Packets waiting for the guest: under rx_queue.lock (taken by
+	 * ndo_start_xmit() on any CPU and by the RX poll).
+	 */
 	struct sk_buff_head rx_queue;
 	unsigned int rx_queue_bytes;
 	unsigned int rx_slots_needed;
 	unsigned long rx_head_expires;
+
+	/* Guest RX: under @rx_lock, the RX poll (@napi or @rx_task). */
+	spinlock_t rx_lock; /* one guest RX poll at a time */
+	struct xen_netif_rx_back_ring rx;
 	struct gnttab_copy rx_copy[ZNB_RX_COPY_OPS];
 	u8 rx_copy_pkt[ZNB_RX_COPY_OPS];
 	unsigned int rx_nr_copy;
@@ -288,6 +310,7 @@ struct znb_queue {
 	bool rx_dropping;
 	bool rx_stalled;
 
+	/* Written by the NAPI poll (rx_*) and the RX poll (tx_*). */
 	struct znb_qstats stats;
 };
 
@@ -296,7 +319,6 @@ struct znb_queue {
  * @dev: the netdev vif<domid>.<handle>
  * @xbdev: xenbus device of the backend
  * @domid: frontend domain
- * @handle: device handle (the <handle> in the name)
  * @queues: connected queues, published under RTNL (NULL when disconnected)
  * @nr_queues: entries in @queues
  * @lim: limits for TX request validation
@@ -324,7 +346,6 @@ struct znb_vif {
 	struct net_device *dev;
 	struct xenbus_device *xbdev;
 	domid_t domid;
-	unsigned int handle;
 
 	struct znb_queue **queues;
 	unsigned int nr_queues;

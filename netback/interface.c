@@ -562,6 +562,7 @@ void znb_vif_start(struct znb_vif *vif, struct znb_queue **queues,
 {
 	struct net_device *dev = vif->dev;
 
+	ASSERT_RTNL();
 	netif_set_real_num_tx_queues(dev, nr);
 	netif_set_real_num_rx_queues(dev, nr);
 	WRITE_ONCE(vif->nr_queues, nr);
@@ -583,6 +584,7 @@ void znb_vif_start(struct znb_vif *vif, struct znb_queue **queues,
  */
 void znb_vif_stop(struct znb_vif *vif)
 {
+	ASSERT_RTNL();
 	WRITE_ONCE(vif->queues, NULL);
 	netif_carrier_off(vif->dev);
 	netif_tx_disable(vif->dev);
@@ -688,7 +690,6 @@ struct znb_vif *znb_vif_create(struct xenbus_device *xbdev, domid_t domid,
 	vif->dev = dev;
 	vif->xbdev = xbdev;
 	vif->domid = domid;
-	vif->handle = handle;
 	vif->can_sg = true;
 	vif->gso4 = true;
 	vif->gso6 = true;

@@ -115,6 +115,7 @@ static void znb_rx_wake(struct znb_queue *q)
  */
 static void znb_rx_head_changed(struct znb_queue *q)
 {
+	lockdep_assert_held(&q->rx_queue.lock);
 	struct sk_buff *head = skb_peek(&q->rx_queue);
 
 	if (head)
@@ -215,7 +216,8 @@ netdev_tx_t znb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 
 drop:
-	q->stats.tx_dropped++;
+	/* Any CPU may be here: the RX poll owns q->stats. */
+	dev_core_stats_tx_dropped_inc(dev);
 	dev_kfree_skb_any(skb);
 	return NETDEV_TX_OK;
 drop_dev:
@@ -636,6 +638,7 @@ bool znb_rx_poll(struct znb_queue *q)
 	struct sk_buff *skb;
 	int notify;
 
+	lockdep_assert_held(&q->rx_lock);
 	if (atomic_read(&vif->disabled)) {
 		znb_rx_stop_waiting(q);
 		znb_rx_purge(q);

@@ -109,6 +109,8 @@ static inline void znb_lock_init(struct znb_spinlock *l)
 	(l)->held = 0;							\
 } while (0)
 
+#define znb_assert_held(l)	assert((l)->held && "caller must hold the lock")
+
 #define znb_read_once(x)		(*(volatile __typeof__(x) *)&(x))
 #define znb_write_once(x, v)		(*(volatile __typeof__(x) *)&(x) = (v))
 #define znb_rmb()			__atomic_thread_fence(__ATOMIC_ACQUIRE)
