@@ -16,7 +16,7 @@ FUZZ_LONG_SECONDS ?= 600
 KERNEL_SOURCES := $(wildcard netback/*.[ch] grant/*.[ch] include/*.h)
 
 .PHONY: help all tools deps unit mutations fuzz fuzz-smoke kbuild-core module modules-all \
-	checkpatch check deb deb-test demo lab-check lab-check-6.12 lab-check-mixed lab-migrate lab-races lab-faults soak lab-mutations fuzz-lab bench bench-profile bench-timed clean
+	checkpatch kernel-doc check deb deb-test demo lab-check lab-check-6.12 lab-check-mixed lab-migrate lab-races lab-faults soak lab-mutations fuzz-lab bench bench-profile bench-timed clean
 
 help:
 	@echo "znetback — zero-copy Xen network backend for dom0"
@@ -34,6 +34,7 @@ help:
 	@echo "  make kbuild-core compile grant/ with Kbuild, W=1, warnings are errors"
 	@echo "  make modules-all build znetback.ko for every supported kernel (6.1, 6.12), W=1"
 	@echo "  make checkpatch  checkpatch.pl --strict on the kernel sources"
+	@echo "  make kernel-doc  kernel-doc (Debian's linux-kbuild) finds no fault in the kernel-doc comments"
 	@echo "  make deb         build/deb/znetback-dkms_$$(cat VERSION)_all.deb (dh-dkms; see README)"
 	@echo "  make deb-test    install that package here, dkms build/install on 6.1 and 6.12, purge"
 	@echo "  make lab-check   run every lab scenario on real Xen in QEMU (LAB_KERNEL=6.12: on 6.12)"
@@ -136,6 +137,15 @@ modules-all:
 checkpatch: $(CHECKPATCH)
 	perl $(CHECKPATCH) --strict --no-tree --terse --show-types --ignore CAMELCASE \
 		-f $(KERNEL_SOURCES)
+
+# kernel-doc of Debian's kbuild (linux-kbuild-6.1, which the headers pull in): every
+# kernel-doc comment must match what it documents.
+KERNEL_DOC ?= $(firstword $(wildcard /usr/lib/linux-kbuild-6.1/scripts/kernel-doc \
+	/usr/lib/linux-kbuild-*/scripts/kernel-doc))
+kernel-doc:
+	@test -n "$(KERNEL_DOC)" || { echo "no scripts/kernel-doc from linux-kbuild: run make deps"; exit 1; }
+	@perl $(KERNEL_DOC) -none -Werror $(KERNEL_SOURCES)
+	@echo "kernel-doc: $(words $(KERNEL_SOURCES)) files, no warnings"
 
 check:
 	@tools/deps.sh
