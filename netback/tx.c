@@ -9,6 +9,20 @@
  * stack makes; when the last of them lets go, the grant core queues the
  * slots to the dealloc work, which unmaps them in batches and only then
  * answers the frontend.
+ *
+ * One packet's path, step by step (grant/ is the core, the rest is here):
+ *   read and validate   znb_tx_poll() -> znb_tx_gather()      grant/txreq.c
+ *   lay out, reserve    znb_tx_prepare() -> znb_tx_build_layout(),
+ *                       znb_pkt_start(), znb_tx_build_head()  grant/
+ *   copy the heads      znb_tx_flush()
+ *   copy or map         znb_tx_queue_data() -> znb_policy_decide(),
+ *                       znb_tx_build_data()                   grant/
+ *   hypercalls          znb_tx_flush()
+ *   skb                 znb_tx_complete() -> znb_tx_build_apply() grant/
+ *   to the stack        znb_tx_finish_skb(), then GRO or receive
+ *   last reference      znb_zc_complete() -> znb_pkt_zc_put()  grant/pool.c
+ *   unmap and answer    znb_tx_dealloc_work() -> znb_dealloc_collect(),
+ *                       znb_dealloc_finish()                  grant/pool.c
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
