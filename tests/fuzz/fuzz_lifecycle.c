@@ -16,14 +16,6 @@
 #include <stdlib.h>
 #include "model.h"
 
-void model_vfail(const char *file, int line, const char *fmt, va_list ap)
-{
-	fprintf(stderr, "%s:%d: ", file, line);
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	abort();
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct m_world *w;

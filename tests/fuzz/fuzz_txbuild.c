@@ -22,14 +22,6 @@
 static struct znb_txq q;
 static struct znb_tx_build b;
 
-void model_vfail(const char *file, int line, const char *fmt, va_list ap)
-{
-	fprintf(stderr, "%s:%d: ", file, line);
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	abort();
-}
-
 struct input {
 	const uint8_t *data;
 	size_t size, pos;

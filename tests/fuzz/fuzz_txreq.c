@@ -18,14 +18,6 @@
 static unsigned char ringpage[ZNB_PAGE_SIZE] __attribute__((aligned(4096)));
 static struct znb_txq q;
 
-void model_vfail(const char *file, int line, const char *fmt, va_list ap)
-{
-	fprintf(stderr, "%s:%d: ", file, line);
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	abort();
-}
-
 #define BUG(...) MFAIL(__VA_ARGS__)
 
 struct ref {
