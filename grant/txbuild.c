@@ -27,8 +27,9 @@
 
 /* A slot bit per plan slot, in a u32. */
 static_assert(ZNB_TX_SLOTS_MAX <= 32, "one bit per slot");
-/* A slot number fits an op's field. */
+/* A slot number and an op count fit their u8 fields. */
 static_assert(ZNB_TX_SLOTS_MAX <= 256, "slot fits u8");
+static_assert(ZNB_TX_PKT_OPS <= 255, "op count fits u8");
 
 /*
  * Puts the first @linear bytes in the head: the slots they cover whole, and

@@ -232,16 +232,16 @@ struct znb_queue {
 	/* Set when the queue is allocated; read-only afterwards. */
 	struct znb_vif *vif;
 	unsigned int id;
-	char tx_irq_name[IFNAMSIZ + 16];
-	char rx_irq_name[IFNAMSIZ + 16];
 	struct page *pages[ZNB_PENDING];
-	struct task_struct *rx_task;
 	wait_queue_head_t rx_wq;
 
 	/*
 	 * Connect and teardown, by xenbus in process context.  Notifiers
 	 * read @live and the IRQs under @irq_lock; @eoi_pending is atomic.
 	 */
+	char tx_irq_name[IFNAMSIZ + 16];
+	char rx_irq_name[IFNAMSIZ + 16];
+	struct task_struct *rx_task;
 	bool live;
 	bool napi_on;
 	int tx_irq;
@@ -310,7 +310,12 @@ struct znb_queue {
 	bool rx_dropping;
 	bool rx_stalled;
 
-	/* Written by the NAPI poll (rx_*) and the RX poll (tx_*). */
+	/*
+	 * Written by the NAPI poll (guest TX: rx_*, frag_overflow,
+	 * csum_fixup, hdr_nonlinear) and the RX poll (guest RX: tx_*), and
+	 * by teardown once both have stopped; the pol_* fields stay 0 here
+	 * (znb_queue_qstats() reads them from the flow table).
+	 */
 	struct znb_qstats stats;
 };
 

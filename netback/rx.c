@@ -115,9 +115,9 @@ static void znb_rx_wake(struct znb_queue *q)
  */
 static void znb_rx_head_changed(struct znb_queue *q)
 {
-	lockdep_assert_held(&q->rx_queue.lock);
 	struct sk_buff *head = skb_peek(&q->rx_queue);
 
+	lockdep_assert_held(&q->rx_queue.lock);
 	if (head)
 		WRITE_ONCE(q->rx_head_expires, ZNB_RX_CB(head)->expires);
 	/* The expiry first: the RX poll reading these needs reads its expiry. */

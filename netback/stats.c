@@ -62,12 +62,16 @@ static const struct znb_counter znb_counters[] = {
 	ZNB_QUEUE_COUNTER("policy_probes", pol_probes),
 	ZNB_QUEUE_COUNTER("policy_flows_tracked", pol_tracked),
 	ZNB_QUEUE_COUNTER("tx_headers_nonlinear", hdr_nonlinear),
+	/*
+	 * The parts of stats64 kept per queue.  Its rx_dropped also counts
+	 * tx_dropped_errors, its tx_dropped the drops of ndo_start_xmit().
+	 */
 	ZNB_QUEUE_COUNTER("rx_packets", rx_packets),
 	ZNB_QUEUE_COUNTER("rx_bytes", rx_bytes),
-	ZNB_QUEUE_COUNTER("rx_dropped", rx_dropped),
+	ZNB_QUEUE_COUNTER("guest_tx_dropped", rx_dropped),
 	ZNB_QUEUE_COUNTER("tx_packets", tx_packets),
 	ZNB_QUEUE_COUNTER("tx_bytes", tx_bytes),
-	ZNB_QUEUE_COUNTER("tx_dropped", tx_dropped),
+	ZNB_QUEUE_COUNTER("guest_rx_dropped", tx_dropped),
 };
 
 /* Not a counter of the table: computed from the live mappings. */
@@ -100,7 +104,8 @@ void znb_stats_fold(struct znb_stats *st_sum, struct znb_qstats *qs_sum,
 
 	for (i = 0; i < ARRAY_SIZE(znb_counters); i++) {
 		const struct znb_counter *c = &znb_counters[i];
-		void *sum = (void *)znb_counter_home(c, st_sum, qs_sum);
+		void *sum = c->home == ZNB_IN_CORE ? (void *)st_sum :
+			    (void *)qs_sum;
 		u64 v = znb_counter_read(c, znb_counter_home(c, st, qs));
 
 		if (c->peak)
@@ -179,7 +184,7 @@ void znb_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s)
 
 static int znb_get_sset_count(struct net_device *dev, int sset)
 {
-	return sset == ETH_SS_STATS ? ZNB_ES_COUNT : -EOPNOTSUPP;
+	return sset == ETH_SS_STATS ? (int)ZNB_ES_COUNT : -EOPNOTSUPP;
 }
 
 static void znb_get_strings(struct net_device *dev, u32 sset, u8 *data)

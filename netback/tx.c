@@ -3,8 +3,9 @@
  * Guest TX: packets the frontend puts on its TX ring.
  *
  * The first bytes of a packet (its headers) are grant-copied into the skb
- * head, from every slot they span; everything else stays in the guest's
- * pages, which are grant-mapped and hung into the skb as frags.  The
+ * head, from every slot they span; everything else becomes frags: the
+ * guest's pages grant-mapped, or, where the policy finds copying cheaper,
+ * grant-copied into dom0 pages.  The
  * packet's zerocopy completion is shared by every clone and GSO segment the
  * stack makes; when the last of them lets go, the grant core queues the
  * slots to the dealloc work, which unmaps them in batches and only then
@@ -18,7 +19,9 @@
  *   copy or map         znb_tx_queue_data() -> znb_policy_decide(),
  *                       znb_tx_build_data()                   grant/
  *   hypercalls          znb_tx_flush()
- *   skb                 znb_tx_complete() -> znb_tx_build_apply() grant/
+ *   answers             znb_tx_complete() -> znb_tx_collect_data(),
+ *                       znb_tx_build_apply()                  grant/
+ *   skb                 znb_tx_complete()
  *   to the stack        znb_tx_finish_skb(), then GRO or receive
  *   last reference      znb_zc_complete() -> znb_pkt_zc_put()  grant/pool.c
  *   unmap and answer    znb_tx_dealloc_work() -> znb_dealloc_collect(),
@@ -356,7 +359,6 @@ static void znb_tx_queue_data(struct znb_queue *q, struct znb_tx_pending *p)
 	const struct znb_tx_plan *plan = &p->plan;
 	struct znb_tx_build *b = &p->build;
 	unsigned int i;
-	bool map;
 	u32 hash;
 
 	for (i = 0; i < b->nr_head_ops; i++)
@@ -367,18 +369,19 @@ static void znb_tx_queue_data(struct znb_queue *q, struct znb_tx_pending *p)
 	hash = znb_flow_hash(p->skb->data, skb_headlen(p->skb));
 	/* Its completion teaches the policy how the stack used the frags. */
 	q->txq.pkt[p->pkt].flow_hash = hash;
-	map = znb_policy_decide(&q->txq.flows, (enum znb_tx_policy)
-				min_t(unsigned int, znb_tx_policy,
-				      ZNB_POLICY_COPY),
-				hash, plan->pkt_len, znb_tx_copy_below);
-	znb_tx_build_data(b, plan, map);
+	znb_tx_build_data(b, plan,
+			  znb_policy_decide(&q->txq.flows, (enum znb_tx_policy)
+					    min_t(unsigned int, znb_tx_policy,
+						  ZNB_POLICY_COPY),
+					    hash, plan->pkt_len,
+					    znb_tx_copy_below));
 
-	p->data_start = map ? q->nr_map : q->nr_copy;
+	p->data_start = b->map ? q->nr_map : q->nr_copy;
 	for (i = b->nr_head_ops; i < b->nr_ops; i++) {
 		struct znb_tx_op *op = &b->op[i];
 		struct page *page;
 
-		if (map) {
+		if (b->map) {
 			unsigned int m = q->nr_map++;
 
 			page = q->txq.slot[p->idx[op->slot]].page;

@@ -4,7 +4,8 @@
  *
  * Input: u8 slots, u8 frags an skb has, le16 header length, le16 offset of
  * the head in its page, u8 bit 0 = map, then le16 offset and le16 size of
- * each slot, then one byte per op: below 16, the hypervisor refuses it.
+ * each slot, then one byte per op: below 16, the hypervisor refuses it (a
+ * data copy below 8 is never issued: no page to copy into).
  * Any packet shape the validator could pass (at most 65535 bytes, as a
  * request's size field holds), zero-size slots, slots ending at the page's
  * edge, heads longer than the packet.
@@ -48,9 +49,12 @@ static bool answer(struct input *in, unsigned int from, unsigned int to,
 
 	for (i = from; i < to; i++) {
 		struct znb_tx_op *op = &b.op[i];
-		bool refuse = in->pos < in->size && take8(in) < 16;
+		unsigned int choice = in->pos < in->size ? take8(in) : 255;
+		bool refuse = choice < 16;
 
 		op->status = refuse ? GNTST_bad_gntref : GNTST_okay;
+		if (op->kind == ZNB_TX_OP_COPY && choice < 8)
+			op->status = ZNB_TX_OP_NOT_ISSUED;
 		op->handle = i;
 		failed |= refuse;
 		if (op->kind == ZNB_TX_OP_MAP) {
@@ -102,6 +106,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	built = !failed;
 	if (built) {
 		znb_tx_build_data(&b, &plan, map);
+		if (b.map != map)
+			MFAIL("asked to %s, the builder %s", map ? "map" : "copy",
+			      b.map ? "maps" : "copies");
 		failed = answer(&in, b.nr_head_ops, b.nr_ops, &refused, &ok);
 	}
 	m_check_build(0, &plan, &b, hdr_len, max_frags, head_off, built);

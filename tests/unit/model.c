@@ -928,9 +928,11 @@ void m_check_build(u32 seq, const struct znb_tx_plan *plan, const struct znb_tx_
 	unsigned int i, s = 0, at = 0, dst = 0, last_frag_slot = ~0u;
 	unsigned int want = plan->pkt_len < hdr_len ? plan->pkt_len : hdr_len;
 
-	if (b->linear < want)
-		MFAIL("build: pkt seq %u head of %u bytes, headers need %u", seq,
-		      b->linear, want);
+	if (b->overflow ? b->linear < want : b->linear != want)
+		MFAIL("build: pkt seq %u head of %u bytes, headers need %u (overflow %d)",
+		      seq, b->linear, want, b->overflow);
+	if (!data_built && b->nr_ops != b->nr_head_ops)
+		MFAIL("build: pkt seq %u has data ops though its head failed", seq);
 	if ((unsigned int)(b->nr_ops - b->nr_head_ops) > max_frags)
 		MFAIL("build: pkt seq %u has %u frags", seq, b->nr_ops - b->nr_head_ops);
 	for (i = 0; i < b->nr_ops; i++) {
