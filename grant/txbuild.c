@@ -104,7 +104,9 @@ void znb_tx_build_layout(struct znb_tx_build *b, const struct znb_tx_plan *plan,
 	b->nr_ops = 0;
 	b->map = false;
 	znb_tx_build_split(b, plan, linear);
-	b->overflow = znb_tx_build_nr_frags(b, plan) > max_frags;
+	/* A slot makes one frag at most: most packets need no count. */
+	b->overflow = plan->nr_slots > max_frags &&
+		      znb_tx_build_nr_frags(b, plan) > max_frags;
 	if (!b->overflow)
 		return;
 	for (s = 0; s < plan->nr_slots - max_frags; s++)

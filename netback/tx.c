@@ -417,19 +417,17 @@ static void znb_tx_collect_data(struct znb_queue *q, struct znb_tx_pending *p)
 	struct znb_tx_build *b = &p->build;
 	unsigned int i, n = p->data_start;
 
-	for (i = b->nr_head_ops; i < b->nr_ops; i++) {
+	/* The head ops already hold their answers (znb_tx_queue_data()). */
+	for (i = 0; i < b->nr_ops; i++) {
 		struct znb_tx_op *op = &b->op[i];
 
 		if (op->kind == ZNB_TX_OP_MAP) {
 			op->status = q->tx_map[n].status;
 			op->handle = q->tx_map[n++].handle;
-		} else if (op->status != ZNB_TX_OP_NOT_ISSUED) {
+		} else if (op->kind == ZNB_TX_OP_COPY &&
+			   op->status != ZNB_TX_OP_NOT_ISSUED) {
 			op->status = q->tx_copy[n++].status;
 		}
-	}
-	for (i = 0; i < b->nr_ops; i++) {
-		const struct znb_tx_op *op = &b->op[i];
-
 		if (op->status == GNTST_okay ||
 		    op->status == ZNB_TX_OP_NOT_ISSUED || !net_ratelimit())
 			continue;
