@@ -371,10 +371,9 @@ static void znb_tx_queue_data(struct znb_queue *q, struct znb_tx_pending *p)
 	q->txq.pkt[p->pkt].flow_hash = hash;
 	znb_tx_build_data(b, plan,
 			  znb_policy_decide(&q->txq.flows, (enum znb_tx_policy)
-					    min_t(unsigned int, znb_tx_policy,
-						  ZNB_POLICY_COPY),
-					    hash, plan->pkt_len,
-					    znb_tx_copy_below));
+					    READ_ONCE(znb_tx_policy), hash,
+					    plan->pkt_len,
+					    READ_ONCE(znb_tx_copy_below)));
 
 	p->data_start = b->map ? q->nr_map : q->nr_copy;
 	for (i = b->nr_head_ops; i < b->nr_ops; i++) {

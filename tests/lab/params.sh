@@ -1,0 +1,56 @@
+# Module parameters: a runtime write outside a parameter's range is refused and changes nothing; at load, a value outside it (modprobe options written for xen-netback, which checks none) is clamped with one warning line naming it, and the module loads.
+# lab-backend: znetback
+# lab-timeout: 180
+# shellcheck shell=dash
+params=/sys/module/znetback/parameters
+
+# NAME MIN MAX of every numeric parameter an admin may write at run time
+param_ranges="max_queues 0 64
+rx_queue_len 1 4096
+rx_queue_bytes 65536 4194304
+rx_drain_timeout_msecs 1000 600000
+rx_stall_timeout_msecs 1000 3600000
+drain_timeout 1000 86400000
+tx_policy 0 2
+tx_copy_below 0 65536
+tx_flow_copy_after 1 255
+tx_flow_probe_every 1 65535
+unmap_gather_us 0 10000"
+
+# write_param NAME VALUE: prints "accepted VALUE-READ-BACK" or "refused VALUE-READ-BACK"
+write_param() {
+    if echo "$2" > "$params/$1" 2>/dev/null; then printf 'accepted '; else printf 'refused '; fi
+    cat "$params/$1"
+}
+
+echo "$param_ranges" | while read -r name min max; do
+    if [ ! -w "$params/$name" ]; then fail "param-$name-writable" "no writable $params/$name"; continue; fi
+    before=$(cat "$params/$name")
+    check_eq "param-$name-above-max-refused" "refused $before" "$(write_param "$name" $((max + 1)))"
+    if [ "$min" -gt 0 ]; then
+        check_eq "param-$name-below-min-refused" "refused $before" "$(write_param "$name" $((min - 1)))"
+    fi
+    check_eq "param-$name-max-accepted" "accepted $max" "$(write_param "$name" "$max")"
+    check_eq "param-$name-min-accepted" "accepted $min" "$(write_param "$name" "$min")"
+    echo "$before" > "$params/$name"
+done
+
+# At load: the module must be reloadable, so no vif may exist yet.
+check_eq load-precondition-no-vifs 0 "$(find /sys/class/net -maxdepth 1 -name 'vif*' | wc -l)"
+check_eq load-precondition-znetback-loaded znetback "$(backend_current)"
+rmmod znetback
+dmesg_lines=$(dmesg | wc -l)
+if insmod /lib/modules/lab/znetback.ko max_queues=128 fatal_skb_slots=64 tx_policy=9; then
+    pass load-out-of-range-loads
+    check_eq load-max_queues-clamped 64 "$(cat $params/max_queues)"
+    check_eq load-fatal_skb_slots-clamped 32 "$(cat $params/fatal_skb_slots)"
+    check_eq load-tx_policy-clamped 2 "$(cat $params/tx_policy)"
+    dmesg | tail -n +$((dmesg_lines + 1)) | grep 'znetback: .* is outside' | sed "s/^/LAB-INFO [$(scen)] /"
+    check_eq load-one-warning-per-clamped-value 3 \
+        "$(dmesg | tail -n +$((dmesg_lines + 1)) | grep -c 'znetback: .* is outside')"
+    rmmod znetback
+else
+    fail load-out-of-range-loads "insmod with max_queues=128 fatal_skb_slots=64 tx_policy=9 failed"
+fi
+check "reload-with-defaults" backend_load znetback
+check_eq reload-tx_policy-default 0 "$(cat $params/tx_policy)"
