@@ -91,36 +91,14 @@ struct znb_pkt {
 
 /**
  * struct znb_stats - live accounting of one queue
- * @mapped_now: grants mapped right now
- * @mapped_peak: highest @mapped_now seen
- * @maps: successful grant maps
- * @unmaps: successful grant unmaps
- * @unmap_batches: unmap calls made
- * @responses: TX responses written (NULL responses for extras included)
- * @zc_sent: packets sent up the stack with mapped frags
- * @zc_success: of those, completed without any copy-out
- * @zc_fail: of those, completed after the stack copied the frags out
- * @copy_outs: completion callbacks that reported a copy-out
- * @map_errors: grant maps the hypervisor refused
- * @unmap_errors: grant unmaps the hypervisor refused (slot leaked)
- * @busy_deferrals: unmaps postponed because the page was still referenced
- * @dropped: packets answered with ERROR
+ *
+ * One u64 per line of znb_core_counters.h, which says what each counts.
  */
 struct znb_stats {
-	u64 mapped_now;
-	u64 mapped_peak;
-	u64 maps;
-	u64 unmaps;
-	u64 unmap_batches;
-	u64 responses;
-	u64 zc_sent;
-	u64 zc_success;
-	u64 zc_fail;
-	u64 copy_outs;
-	u64 map_errors;
-	u64 unmap_errors;
-	u64 busy_deferrals;
-	u64 dropped;
+	/* private: generated */
+#define ZNB_COUNTER(field, name, combine)	u64 field
+#include "znb_core_counters.h"
+#undef ZNB_COUNTER
 };
 
 /**

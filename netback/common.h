@@ -57,44 +57,14 @@
 
 /**
  * struct znb_qstats - netback-level counters of one queue
- * @rx_packets: packets received from the guest (guest TX)
- * @rx_bytes: bytes received from the guest
- * @tx_packets: packets delivered to the guest (guest RX)
- * @tx_bytes: bytes delivered to the guest
- * @tx_dropped: packets for the guest dropped by the RX poll (stall, expiry,
- *	error); ndo_start_xmit()'s drops go to the netdev's core stats
- * @tx_expired: of @tx_dropped, dropped for waiting rx_drain_timeout_msecs
- * @rx_dropped: guest packets dropped after validation (no memory, bad headers)
- * @frag_overflow: guest packets with more slots than skb frags
- * @csum_fixup: GSO packets from the guest without a partial checksum
- * @hdr_nonlinear: guest packets sent up whose Ethernet, IP and TCP/UDP
- *	headers were not all in the linear area
- * @pol_mapped: guest packets whose data the policy mapped
- * @pol_copied: guest packets whose data the policy copied
- * @pol_small: of @pol_copied, copied for being small
- * @pol_to_copy: flows switched to copying
- * @pol_to_map: flows switched back to mapping
- * @pol_probes: mapped probes of copied flows
- * @pol_tracked: flow-table entries taken by a flow seen copied out
+ *
+ * One u64 per line of queue_counters.h, which says what each counts.
  */
 struct znb_qstats {
-	u64 rx_packets;
-	u64 rx_bytes;
-	u64 tx_packets;
-	u64 tx_bytes;
-	u64 tx_dropped;
-	u64 tx_expired;
-	u64 rx_dropped;
-	u64 frag_overflow;
-	u64 csum_fixup;
-	u64 hdr_nonlinear;
-	u64 pol_mapped;
-	u64 pol_copied;
-	u64 pol_small;
-	u64 pol_to_copy;
-	u64 pol_to_map;
-	u64 pol_probes;
-	u64 pol_tracked;
+	/* private: generated */
+#define ZNB_COUNTER(field, name, combine)	u64 field
+#include "queue_counters.h"
+#undef ZNB_COUNTER
 };
 
 struct znb_vif;
@@ -485,6 +455,7 @@ void znb_queue_kick(struct znb_queue *q);
 void znb_stats_fold(struct znb_stats *st_sum, struct znb_qstats *qs_sum,
 		    const struct znb_stats *st, const struct znb_qstats *qs);
 void znb_queue_qstats(struct znb_queue *q, struct znb_qstats *qs);
+void znb_counters_init(void);
 void znb_stats_retire_queue(struct znb_vif *vif, struct znb_queue *q);
 void znb_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
 extern const struct ethtool_ops znb_ethtool_ops;

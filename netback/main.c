@@ -272,6 +272,7 @@ static int __init znb_init(void)
 		return -ENODEV;
 	}
 
+	znb_counters_init();
 	znb_wq = alloc_workqueue(KBUILD_MODNAME, WQ_UNBOUND | WQ_MEM_RECLAIM,
 				 0);
 	if (!znb_wq)

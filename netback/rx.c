@@ -511,6 +511,7 @@ static void znb_rx_release_foreign(struct znb_queue *q)
 	unsigned long flags;
 
 	__skb_queue_head_init(&failed);
+	q->stats.tx_holds++;
 	WRITE_ONCE(q->rx_copying, true);
 	spin_lock_irqsave(&q->rx_queue.lock, flags);
 	skb_queue_walk_safe(&q->rx_queue, skb, tmp) {

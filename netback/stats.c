@@ -4,7 +4,9 @@
  * and says where it lives (the grant core's struct znb_stats or netback's
  * struct znb_qstats) and how the queues' values combine; the totals of
  * queues torn down, ethtool -S and the netdev's stats64 are all computed
- * through it.  A new counter is its field and one row here.
+ * through it.  It is generated, like the structs, from the lists
+ * include/znb_core_counters.h and queue_counters.h: a new counter is one
+ * line in one of them.
  */
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
@@ -28,51 +30,41 @@ struct znb_counter {
 	u16 offset;
 };
 
-#define ZNB_CORE_COUNTER(_name, _field, _peak) {			\
-	.name = _name, .home = ZNB_IN_CORE, .peak = _peak,		\
-	.offset = offsetof(struct znb_stats, _field) }
-#define ZNB_QUEUE_COUNTER(_name, _field) {				\
-	.name = _name, .home = ZNB_IN_QUEUE, .peak = false,		\
-	.offset = offsetof(struct znb_qstats, _field) }
+#define ZNB_COMBINE_SUM		false
+#define ZNB_COMBINE_PEAK	true
+#define ZNB_NR_COUNTERS	((sizeof(struct znb_stats) + \
+			  sizeof(struct znb_qstats)) / sizeof(u64))
 
-/* ethtool -S: mainline-compatible names first, then ours. */
-static const struct znb_counter znb_counters[] = {
-	ZNB_CORE_COUNTER("tx_zerocopy_sent", zc_sent, false),
-	ZNB_CORE_COUNTER("tx_zerocopy_success", zc_success, false),
-	ZNB_CORE_COUNTER("tx_zerocopy_fail", zc_fail, false),
-	ZNB_QUEUE_COUNTER("tx_frag_overflow", frag_overflow),
-	ZNB_QUEUE_COUNTER("rx_gso_checksum_fixup", csum_fixup),
-	ZNB_CORE_COUNTER("pages_mapped_now", mapped_now, false),
-	ZNB_CORE_COUNTER("pages_mapped_peak", mapped_peak, true),
-	ZNB_CORE_COUNTER("map_ops", maps, false),
-	ZNB_CORE_COUNTER("unmap_ops", unmaps, false),
-	ZNB_CORE_COUNTER("unmap_batches", unmap_batches, false),
-	ZNB_CORE_COUNTER("copy_outs", copy_outs, false),
-	ZNB_CORE_COUNTER("tx_responses", responses, false),
-	ZNB_CORE_COUNTER("busy_deferrals", busy_deferrals, false),
-	ZNB_CORE_COUNTER("map_errors", map_errors, false),
-	ZNB_CORE_COUNTER("unmap_errors", unmap_errors, false),
-	ZNB_CORE_COUNTER("tx_dropped_errors", dropped, false),
-	ZNB_QUEUE_COUNTER("guest_rx_expired", tx_expired),
-	ZNB_QUEUE_COUNTER("policy_mapped", pol_mapped),
-	ZNB_QUEUE_COUNTER("policy_copied", pol_copied),
-	ZNB_QUEUE_COUNTER("policy_copied_small", pol_small),
-	ZNB_QUEUE_COUNTER("policy_flows_to_copy", pol_to_copy),
-	ZNB_QUEUE_COUNTER("policy_flows_to_map", pol_to_map),
-	ZNB_QUEUE_COUNTER("policy_probes", pol_probes),
-	ZNB_QUEUE_COUNTER("policy_flows_tracked", pol_tracked),
-	ZNB_QUEUE_COUNTER("tx_headers_nonlinear", hdr_nonlinear),
-	/*
-	 * The parts of stats64 kept per queue.  Its rx_dropped also counts
-	 * tx_dropped_errors, its tx_dropped the drops of ndo_start_xmit().
-	 */
-	ZNB_QUEUE_COUNTER("rx_packets", rx_packets),
-	ZNB_QUEUE_COUNTER("rx_bytes", rx_bytes),
-	ZNB_QUEUE_COUNTER("guest_tx_dropped", rx_dropped),
-	ZNB_QUEUE_COUNTER("tx_packets", tx_packets),
-	ZNB_QUEUE_COUNTER("tx_bytes", tx_bytes),
-	ZNB_QUEUE_COUNTER("guest_rx_dropped", tx_dropped),
-};
+/*
+ * ethtool -S: the core's counters, then netback's.  Filled at load by
+ * znb_counters_init(): each line of a list ends with the semicolon that
+ * makes it a struct member, so it can be a statement but not an element of
+ * an initializer.
+ */
+static struct znb_counter znb_counters[ZNB_NR_COUNTERS] __ro_after_init;
+
+/**
+ * znb_counters_init() - build the counter table from the two lists
+ */
+void __init znb_counters_init(void)
+{
+	struct znb_counter *row = znb_counters;
+
+#define ZNB_COUNTER(field, _name, combine)				\
+	(*row++ = (struct znb_counter){ .name = (_name),		\
+		.home = ZNB_IN_CORE, .peak = ZNB_COMBINE_##combine,	\
+		.offset = offsetof(struct znb_stats, field) })
+#include "znb_core_counters.h"
+#undef ZNB_COUNTER
+#define ZNB_COUNTER(field, _name, combine)				\
+	(*row++ = (struct znb_counter){ .name = (_name),		\
+		.home = ZNB_IN_QUEUE, .peak = ZNB_COMBINE_##combine,	\
+		.offset = offsetof(struct znb_qstats, field) })
+#include "queue_counters.h"
+#undef ZNB_COUNTER
+	/* Both structs hold nothing but their lists' u64s. */
+	WARN_ON(row != znb_counters + ZNB_NR_COUNTERS);
+}
 
 /* Not a counter of the table: computed from the live mappings. */
 #define ZNB_ES_OLDEST_AGE	ARRAY_SIZE(znb_counters)

@@ -123,6 +123,8 @@ sent=$(cat /sys/class/net/$A/statistics/tx_packets)
 dropped=$(cat /sys/class/net/$A/statistics/tx_dropped)
 info "$A: delivered $sent and dropped $dropped packets for the starving guest ($(backend_stat "$A" guest_rx_expired) expired); $B oldest mapping peaked at ${max:-?} ms"
 check receiver-got-the-flow above $((${sent:-0} + ${dropped:-0})) 100
+# it held its head packet past ZNB_RX_HOLD_MS, so what waited for it was copied out of g2's pages
+check slow-receiver-counted-as-holding above "$(backend_stat "$A" guest_rx_holds)" 0
 hostile_vif_done starving
 
 # ---- part 2: xenwatch while a torn-down vif's pages are still in the stack
