@@ -68,6 +68,7 @@ struct znb_qstats {
 };
 
 struct znb_vif;
+struct seq_file;
 
 /**
  * struct znb_tx_pending - a guest TX packet whose grant ops are batched
@@ -456,6 +457,7 @@ void znb_stats_fold(struct znb_stats *st_sum, struct znb_qstats *qs_sum,
 		    const struct znb_stats *st, const struct znb_qstats *qs);
 void znb_queue_qstats(struct znb_queue *q, struct znb_qstats *qs);
 void znb_counters_init(void);
+void znb_queue_counters_show(struct seq_file *m, struct znb_queue *q);
 void znb_stats_retire_queue(struct znb_vif *vif, struct znb_queue *q);
 void znb_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *s);
 extern const struct ethtool_ops znb_ethtool_ops;

@@ -28,7 +28,6 @@ static const char *znb_slot_state_name(unsigned int state)
 static void znb_dbg_queue(struct seq_file *m, struct znb_queue *q)
 {
 	unsigned int count[ARRAY_SIZE(znb_slot_state_names)] = { };
-	const struct znb_stats *st = &q->txq.st;
 	u64 now = znb_now_ns();
 	unsigned int i;
 
@@ -56,14 +55,7 @@ static void znb_dbg_queue(struct seq_file *m, struct znb_queue *q)
 		   znb_txq_free_slots(&q->txq), znb_txq_outstanding(&q->txq),
 		   znb_dealloc_pending(&q->txq),
 		   div_u64(znb_txq_oldest_age_ns(&q->txq, now), NSEC_PER_MSEC));
-	seq_printf(m, "  mapped_now %llu peak %llu maps %llu unmaps %llu batches %llu responses %llu\n",
-		   st->mapped_now, st->mapped_peak, st->maps, st->unmaps,
-		   st->unmap_batches, st->responses);
-	seq_printf(m, "  zc sent %llu success %llu fail %llu copy_outs %llu busy_deferrals %llu\n",
-		   st->zc_sent, st->zc_success, st->zc_fail, st->copy_outs,
-		   st->busy_deferrals);
-	seq_printf(m, "  errors: map %llu unmap %llu dropped %llu\n",
-		   st->map_errors, st->unmap_errors, st->dropped);
+	znb_queue_counters_show(m, q);
 
 	for (i = 0; i < ZNB_PENDING; i++) {
 		u8 state = READ_ONCE(q->txq.slot[i].state);

@@ -11,6 +11,7 @@
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <linux/seq_file.h>
 
 #include "common.h"
 
@@ -125,6 +126,28 @@ void znb_queue_qstats(struct znb_queue *q, struct znb_qstats *qs)
 	qs->pol_to_map = READ_ONCE(ft->to_map);
 	qs->pol_probes = READ_ONCE(ft->probes);
 	qs->pol_tracked = READ_ONCE(ft->tracked);
+}
+
+/**
+ * znb_queue_counters_show() - a queue's counters, as in ethtool -S, for debugfs
+ * @m: the queues file being read
+ * @q: queue
+ */
+void znb_queue_counters_show(struct seq_file *m, struct znb_queue *q)
+{
+	struct znb_qstats qs;
+	unsigned int i;
+
+	znb_queue_qstats(q, &qs);
+	for (i = 0; i < ARRAY_SIZE(znb_counters); i++) {
+		const struct znb_counter *c = &znb_counters[i];
+		const void *home = znb_counter_home(c, &q->txq.st, &qs);
+
+		seq_printf(m, "%s%s %llu", i % 6 ? " " : "  ", c->name,
+			   znb_counter_read(c, home));
+		if (i % 6 == 5 || i + 1 == ARRAY_SIZE(znb_counters))
+			seq_putc(m, '\n');
+	}
 }
 
 /**
