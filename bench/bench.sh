@@ -30,7 +30,6 @@ B_PROFILE=${BENCH_PROFILE-"g2g-tcp d2g-udp-64"}  # rows profiled with perf after
 B_WIDE=${BENCH_WIDE-8}
 B_ROWS=${BENCH_ROWS:-}  # only these rows (e.g. "g2d-udp-64 scale-2"); empty = all
 B_SETTLE_MAX=${BENCH_SETTLE_MAX:-90}
-B_COUNTERS="map_ops unmap_ops unmap_batches policy_mapped policy_copied policy_copied_small policy_probes policy_flows_to_copy tx_zerocopy_sent tx_zerocopy_success tx_zerocopy_fail copy_outs"
 B_ROUND_GUESTS=2
 for n in $B_SCALE; do [ "$n" -gt $B_ROUND_GUESTS ] && B_ROUND_GUESTS=$n; done
 
@@ -74,7 +73,7 @@ measure() {
         m_per="$m_per$(awk -v b="$1" -v s="$2" -v l="$m_len" 'BEGIN {printf "%.1f/", l ? b / l / s : b * 8 / s / 1e6}')"
         m_secs=$2
     done
-    m_ctrs=$(counter_deltas $LAB_CUR/cnt0 $LAB_CUR/cnt1 "$B_COUNTERS")
+    m_ctrs=$(counter_deltas $LAB_CUR/cnt0 $LAB_CUR/cnt1)
     m_cpu=$(awk -v c="$((m_c1 - m_c0))" -v b="$m_bytes" 'BEGIN {printf "%.3f", b ? c / 100 / (b / 1e9) : 0}')
     m_wall=$(awk "BEGIN {printf \"%.1f\", $m_t1 - $m_t0}")
     if [ -n "$m_err" ]; then

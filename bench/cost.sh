@@ -42,7 +42,6 @@ C_VARIANTS=${BENCH_COST_VARIANTS:-"xen-netback:- znetback:auto znetback:map znet
     znetback:auto+tx_flow_copy_after=1 znetback:auto+tx_flow_copy_after=16
     znetback:auto+tx_flow_probe_every=8 znetback:auto+tx_flow_probe_every=128
     znetback:auto+unmap_gather_us=0 znetback:auto+unmap_gather_us=1000"}
-C_COUNTERS="map_ops unmap_ops unmap_batches policy_mapped policy_copied tx_zerocopy_sent copy_outs"
 
 ZPARAM=/sys/module/znetback/parameters
 
@@ -166,7 +165,7 @@ cost_row() {
     # UDP: the datagrams iperf3 lost (the guest's socket or a full ring), as a percentage
     local lost=""
     case $row in *-udp-*) lost="udp_lost_pct=$(sed -n 's/.*"lost_percent":[[:space:]]*\([0-9.e+-]*\).*/\1/p' $LAB_CUR/out.g1 | tail -1)" ;; esac
-    echo "LAB-COST backend=$b variant=$var run=$run row=$row status=ok $lost payload_bytes=$payload vif_packets=$((p1 - p0)) vif_bytes=$((b1 - b0)) secs=$(awk "BEGIN {printf \"%.2f\", $t1 - $t0}") $(counter_deltas $LAB_CUR/cnt0 $LAB_CUR/cnt1 "$C_COUNTERS")"
+    echo "LAB-COST backend=$b variant=$var run=$run row=$row status=ok $lost payload_bytes=$payload vif_packets=$((p1 - p0)) vif_bytes=$((b1 - b0)) secs=$(awk "BEGIN {printf \"%.2f\", $t1 - $t0}") $(counter_deltas $LAB_CUR/cnt0 $LAB_CUR/cnt1)"
 }
 
 # variant_set VARIANT: znetback's defaults, then the variant's policy and parameters
