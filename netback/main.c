@@ -16,38 +16,43 @@
  * Every numeric parameter an admin sets goes through these ops, with its
  * range declared beside it.  A write at run time outside the range is
  * refused, so the admin sees the error at once.  At load a value outside it
- * is clamped with one warning instead: modprobe options written for
- * xen-netback, which checks none of its parameters, must never leave a host
- * without vifs.
+ * never keeps the module from loading, since that would leave the host
+ * without vifs: a parameter xen-netback also has is clamped into the range,
+ * as modprobe options written for xen-netback mean a limit; one of
+ * znetback's own keeps its default, since the nearest bound of a mistyped
+ * policy or tuning knob (tx_policy=9) is a guess.  Either way one warning
+ * names the parameter.
  */
 struct znb_uint_param {
 	unsigned int *val;
 	unsigned int min;
 	unsigned int max;
+	bool netback_name;
 };
 
 static int znb_param_set_range(const char *val, const struct kernel_param *kp)
 {
 	const struct znb_uint_param *p = kp->arg;
 	bool loading = kp->mod && kp->mod->state != MODULE_STATE_LIVE;
-	unsigned int v, clamped;
+	unsigned int v;
 	int err;
 
 	err = kstrtouint(val, 0, &v);
 	if (err)
 		return err;
-	if (v < p->min || v > p->max) {
-		if (!loading) {
-			pr_warn("%s must be within %u..%u, not %u\n",
-				kp->name, p->min, p->max, v);
-			return -ERANGE;
-		}
-		clamped = clamp(v, p->min, p->max);
-		pr_warn("%s=%u is outside %u..%u: using %u\n", kp->name, v,
-			p->min, p->max, clamped);
-		v = clamped;
+	if (v >= p->min && v <= p->max) {
+		WRITE_ONCE(*p->val, v);
+		return 0;
 	}
-	WRITE_ONCE(*p->val, v);
+	if (!loading) {
+		pr_warn("%s must be within %u..%u, not %u\n",
+			kp->name, p->min, p->max, v);
+		return -ERANGE;
+	}
+	if (p->netback_name)
+		WRITE_ONCE(*p->val, clamp(v, p->min, p->max));
+	pr_warn("%s=%u is outside %u..%u: using %u\n", kp->name, v, p->min,
+		p->max, READ_ONCE(*p->val));
 	return 0;
 }
 
@@ -64,21 +69,31 @@ static const struct kernel_param_ops znb_param_range_ops = {
 };
 
 /*
- * ZNB_UINT_PARAM() - declare parameter @name, stored in @var, within
- * @min..@max; modinfo shows the range after @desc.  The description is
- * MODULE_PARM_DESC()'s own expansion, spelled out so that @name appears
- * bare only once.
+ * ZNB_UINT_PARAM() - declare znetback's parameter @name, stored in @var,
+ * within @lo..@hi; modinfo shows the type and the range after @desc.  The
+ * type and the description are __MODULE_PARM_TYPE()'s and
+ * MODULE_PARM_DESC()'s own expansions, spelled out so that @name appears
+ * bare only once.  ZNB_NETBACK_PARAM() declares one that
+ * xen-netback also has.
  */
-#define ZNB_UINT_PARAM(name, var, min, max, perm, desc)			\
-	static struct znb_uint_param var##_range = { &(var), min, max };	\
+#define ZNB_RANGE_PARAM(name, var, lo, hi, netback, perm, desc)		\
+	static struct znb_uint_param var##_range = {			\
+		.val = &(var), .min = (lo), .max = (hi),		\
+		.netback_name = (netback),				\
+	};								\
 	module_param_cb(name, &znb_param_range_ops, &var##_range, perm);	\
+	__MODULE_INFO(parmtype, name##_type, #name ":uint");		\
 	__MODULE_INFO(parm, name##_desc, #name ":" desc " ("			\
-		      __stringify(min) ".." __stringify(max) ")")
+		      __stringify(lo) ".." __stringify(hi) ")")
+#define ZNB_UINT_PARAM(name, var, lo, hi, perm, desc)			\
+	ZNB_RANGE_PARAM(name, var, lo, hi, false, perm, desc)
+#define ZNB_NETBACK_PARAM(name, var, lo, hi, perm, desc)		\
+	ZNB_RANGE_PARAM(name, var, lo, hi, true, perm, desc)
 
 unsigned int znb_fatal_slots = ZNB_TX_SLOTS_FATAL;
-ZNB_UINT_PARAM(fatal_skb_slots, znb_fatal_slots, XEN_NETIF_NR_SLOTS_MIN,
-	       ZNB_TX_SLOTS_MAX, 0444,
-	       "Slots per guest packet beyond which the vif is disabled");
+ZNB_NETBACK_PARAM(fatal_skb_slots, znb_fatal_slots, XEN_NETIF_NR_SLOTS_MIN,
+		  ZNB_TX_SLOTS_MAX, 0444,
+		  "Slots per guest packet beyond which the vif is disabled");
 
 bool znb_provides_xdp_headroom = true;
 module_param_named(provides_xdp_headroom, znb_provides_xdp_headroom, bool,
@@ -89,8 +104,8 @@ MODULE_PARM_DESC(provides_xdp_headroom,
 /* Like mainline: 8 queues at most unless the admin asks for more. */
 #define ZNB_MAX_QUEUES_DEFAULT	8
 static unsigned int znb_max_queues;
-ZNB_UINT_PARAM(max_queues, znb_max_queues, 0, 64, 0644,
-	       "Maximum queues per vif offered to frontends, for vifs created from now on; 0 = the online CPUs, at most 8");
+ZNB_NETBACK_PARAM(max_queues, znb_max_queues, 0, 64, 0644,
+		  "Maximum queues per vif offered to frontends, for vifs created from now on; 0 = the online CPUs, at most 8");
 
 /**
  * znb_queues_offered() - queues a new vif offers its frontend (max_queues)
@@ -118,14 +133,14 @@ ZNB_UINT_PARAM(rx_queue_bytes, znb_rx_queue_bytes, 65536, 4194304, 0644,
 	       "Bytes queued per queue for a guest before the stack is told to wait, and packets dropped");
 
 unsigned int znb_rx_drain_timeout_ms = 10000;
-ZNB_UINT_PARAM(rx_drain_timeout_msecs, znb_rx_drain_timeout_ms, 1000, 600000,
-	       0644,
-	       "Milliseconds a packet waits for guest RX buffers before it and the packets behind it are dropped");
+ZNB_NETBACK_PARAM(rx_drain_timeout_msecs, znb_rx_drain_timeout_ms, 1000,
+		  600000, 0644,
+		  "Milliseconds a packet waits for guest RX buffers before it and the packets behind it are dropped");
 
 unsigned int znb_rx_stall_timeout_ms = 60000;
-ZNB_UINT_PARAM(rx_stall_timeout_msecs, znb_rx_stall_timeout_ms, 1000, 3600000,
-	       0644,
-	       "Milliseconds without guest RX buffers before carrier goes off");
+ZNB_NETBACK_PARAM(rx_stall_timeout_msecs, znb_rx_stall_timeout_ms, 1000,
+		  3600000, 0644,
+		  "Milliseconds without guest RX buffers before carrier goes off");
 
 unsigned int znb_drain_timeout_ms = 120000;
 ZNB_UINT_PARAM(drain_timeout, znb_drain_timeout_ms, 1000, 86400000, 0644,
@@ -157,7 +172,7 @@ ZNB_UINT_PARAM(tx_flow_probe_every, znb_tx_flow_probe_every, 1,
  */
 unsigned int znb_unmap_gather_us = 100;
 ZNB_UINT_PARAM(unmap_gather_us, znb_unmap_gather_us, 0, 10000, 0644,
-	       "While half the TX slots are free, wait this long after a release to unmap more grants per hypercall (0 = unmap at once)");
+	       "While half the TX slots are free, wait this long after a release to unmap more grants per hypercall; 0 = unmap at once");
 
 #ifdef ZNB_LAB_RACE_WINDOWS
 unsigned int znb_race_rx_peek_us;
