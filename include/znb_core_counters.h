@@ -5,8 +5,9 @@
  * where SUM adds them up and PEAK takes the largest.  struct znb_stats
  * (znb_pool.h) and netback's counter table (netback/stats.c) are generated
  * by including this list with ZNB_COUNTER defined, so a new counter is one
- * line here and its increment.  No include guard: it is included once per
- * use.
+ * line here and its increment.  A level rather than a count of events is
+ * named *_now or *_peak (the bench reports the difference of every other
+ * counter over a run).  No include guard: it is included once per use.
  */
 ZNB_COUNTER(zc_sent, "tx_zerocopy_sent", SUM);	/* sent up with mapped frags */
 ZNB_COUNTER(zc_success, "tx_zerocopy_success", SUM);	/* ... none copied out */

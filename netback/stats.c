@@ -8,6 +8,7 @@
  * include/znb_core_counters.h and queue_counters.h: a new counter is one
  * line in one of them.
  */
+#include <linux/build_bug.h>
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
@@ -33,8 +34,28 @@ struct znb_counter {
 
 #define ZNB_COMBINE_SUM		false
 #define ZNB_COMBINE_PEAK	true
-#define ZNB_NR_COUNTERS	((sizeof(struct znb_stats) + \
-			  sizeof(struct znb_qstats)) / sizeof(u64))
+
+/* One byte per line of each list: the lists' lengths at compile time. */
+struct znb_core_rows {
+#define ZNB_COUNTER(field, name, combine)	u8 field
+#include "znb_core_counters.h"
+#undef ZNB_COUNTER
+};
+
+struct znb_queue_rows {
+#define ZNB_COUNTER(field, name, combine)	u8 field
+#include "queue_counters.h"
+#undef ZNB_COUNTER
+};
+
+/* Both structs hold nothing but their lists' u64s, which the table reads. */
+static_assert(sizeof(struct znb_stats) ==
+	      sizeof(struct znb_core_rows) * sizeof(u64));
+static_assert(sizeof(struct znb_qstats) ==
+	      sizeof(struct znb_queue_rows) * sizeof(u64));
+
+#define ZNB_NR_COUNTERS	(sizeof(struct znb_core_rows) + \
+			 sizeof(struct znb_queue_rows))
 
 /*
  * ethtool -S: the core's counters, then netback's.  Filled at load by
@@ -63,8 +84,6 @@ void __init znb_counters_init(void)
 		.offset = offsetof(struct znb_qstats, field) })
 #include "queue_counters.h"
 #undef ZNB_COUNTER
-	/* Both structs hold nothing but their lists' u64s. */
-	WARN_ON(row != znb_counters + ZNB_NR_COUNTERS);
 }
 
 /* Not a counter of the table: computed from the live mappings. */
