@@ -5,15 +5,15 @@
 # the vifs
 vif_counters() {
     for v in "$@"; do ethtool -S "$v" 2>/dev/null; done |
-        awk -F: 'NF == 2 && $2 ~ /[0-9]/ {gsub(/[ \t]/, ""); s[$1] += $2} END {for (k in s) print k, s[k]}'
+        awk -F: 'NF == 2 && $2 ~ /[0-9]/ {gsub(/[ \t]/, ""); s[$1] += $2} END {for (k in s) printf "%s %.0f\n", k, s[k]}'
 }
 
 # counter_deltas BEFORE AFTER: "name=delta ..." for every counter the backend's ethtool -S
 # shows (in-tree xen-netback has fewer than znetback), so a counter added to the module is
 # reported without naming it here. Levels (*_now, *_peak, *_ms) are left out: their
-# difference is not an amount of work.
+# difference is not an amount of work. %.0f, not %d: busybox awk's %d stops at 2^31.
 counter_deltas() {
-    awk 'NR == FNR {a[$1] = $2; next} $1 !~ /_(now|peak|ms)$/ {printf "%s=%d ", $1, $2 - a[$1]}' "$1" "$2"
+    awk 'FILENAME == ARGV[1] {a[$1] = $2; next} $1 !~ /_(now|peak|ms)$/ {printf "%s=%.0f ", $1, $2 - a[$1]}' "$1" "$2"
 }
 
 # only GUEST...: run these guests, pause the others ($LAB_CUR/guests). An idle guest's timers
