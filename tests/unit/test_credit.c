@@ -2,7 +2,7 @@
 /*
  * Tests of the transmit allowance behind the vif's rate= (grant/credit.c).
  */
-#include "unit.h"
+#include "fixture.h"
 #include "znb_credit.h"
 
 UNIT_TEST(credit_parse_reads_what_libxl_writes)

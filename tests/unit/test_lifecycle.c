@@ -6,7 +6,7 @@
  */
 #include <stdlib.h>
 #include <time.h>
-#include "unit.h"
+#include "fixture.h"
 #include "model.h"
 
 static struct m_world *W;

@@ -3,15 +3,12 @@
  * Tests of the copy-or-map policy (grant/policy.c) and of its feedback from
  * the zerocopy completion (grant/pool.c).
  */
-#include <stdlib.h>
-#include "unit.h"
-#include "znb_pool.h"
-#include "model.h"
+#include "fixture.h"
 
 static struct znb_flow_table T;
 
 /* Feeds @n mapped completions of @hash, each copied out or not. */
-static void complete(u32 hash, unsigned int n, bool copied_out)
+static void complete_mapped(u32 hash, unsigned int n, bool copied_out)
 {
 	while (n--)
 		znb_policy_learn(&T, hash, copied_out);
@@ -31,7 +28,7 @@ static unsigned int packets_until_mapped(u32 hash, unsigned int limit)
 UNIT_TEST(policy_forced_modes_ignore_size_and_history)
 {
 	znb_policy_init(&T);
-	complete(7, 10, true);
+	complete_mapped(7, 10, true);
 	CHECK(znb_policy_decide(&T, ZNB_POLICY_MAP, 7, 60, 256), "map forced");
 	CHECK(!znb_policy_decide(&T, ZNB_POLICY_COPY, 99, 60000, 256), "copy forced");
 	CHECK_EQ(T.mapped, 1);
@@ -56,9 +53,9 @@ UNIT_TEST(policy_new_flow_is_mapped)
 UNIT_TEST(policy_flow_copied_out_switches_to_copy_after_threshold)
 {
 	znb_policy_init(&T);
-	complete(42, ZNB_FLOW_COPY_AFTER - 1, true);
+	complete_mapped(42, ZNB_FLOW_COPY_AFTER - 1, true);
 	CHECK(znb_policy_decide(&T, ZNB_POLICY_AUTO, 42, 1500, 256), "still mapped below threshold");
-	complete(42, 1, true);
+	complete_mapped(42, 1, true);
 	CHECK_EQ(T.to_copy, 1);
 	CHECK(!znb_policy_decide(&T, ZNB_POLICY_AUTO, 42, 1500, 256), "copied at threshold");
 }
@@ -66,9 +63,9 @@ UNIT_TEST(policy_flow_copied_out_switches_to_copy_after_threshold)
 UNIT_TEST(policy_one_success_resets_the_copy_out_streak)
 {
 	znb_policy_init(&T);
-	complete(42, ZNB_FLOW_COPY_AFTER - 1, true);
-	complete(42, 1, false);
-	complete(42, ZNB_FLOW_COPY_AFTER - 1, true);
+	complete_mapped(42, ZNB_FLOW_COPY_AFTER - 1, true);
+	complete_mapped(42, 1, false);
+	complete_mapped(42, ZNB_FLOW_COPY_AFTER - 1, true);
 	CHECK_EQ(T.to_copy, 0);
 	CHECK(znb_policy_decide(&T, ZNB_POLICY_AUTO, 42, 1500, 256), "streak was broken");
 }
@@ -78,12 +75,12 @@ UNIT_TEST(policy_copied_flow_probes_within_bound)
 	unsigned int n;
 
 	znb_policy_init(&T);
-	complete(42, ZNB_FLOW_COPY_AFTER, true);
+	complete_mapped(42, ZNB_FLOW_COPY_AFTER, true);
 	n = packets_until_mapped(42, 10 * ZNB_FLOW_PROBE_EVERY);
 	CHECK(n > 0 && n <= ZNB_FLOW_PROBE_EVERY, "probe after %u packets", n);
 	CHECK_EQ(T.probes, 1);
 	/* The probe is copied out again: the flow stays copied. */
-	complete(42, 1, true);
+	complete_mapped(42, 1, true);
 	CHECK(!znb_policy_decide(&T, ZNB_POLICY_AUTO, 42, 1500, 256), "still copied");
 }
 
@@ -92,10 +89,10 @@ UNIT_TEST(policy_path_change_returns_flow_to_map_within_bound)
 	unsigned int n;
 
 	znb_policy_init(&T);
-	complete(42, ZNB_FLOW_COPY_AFTER, true);
+	complete_mapped(42, ZNB_FLOW_COPY_AFTER, true);
 	n = packets_until_mapped(42, 10 * ZNB_FLOW_PROBE_EVERY);
 	CHECK(n > 0 && n <= ZNB_FLOW_PROBE_EVERY, "probe after %u packets", n);
-	complete(42, 1, false);	/* the route changed: the probe left dom0 in place */
+	complete_mapped(42, 1, false);	/* the route changed: the probe left dom0 in place */
 	CHECK_EQ(T.to_map, 1);
 	CHECK(znb_policy_decide(&T, ZNB_POLICY_AUTO, 42, 1500, 256), "mapped again");
 }
@@ -106,7 +103,7 @@ UNIT_TEST(policy_tuned_thresholds_bound_switch_and_probe)
 
 	znb_policy_init(&T);
 	znb_policy_tune(&T, 1, 8);
-	complete(42, 1, true);
+	complete_mapped(42, 1, true);
 	CHECK_EQ(T.to_copy, 1);
 	n = packets_until_mapped(42, 100);
 	CHECK(n > 0 && n <= 8, "probe after %u packets", n);
@@ -125,9 +122,9 @@ UNIT_TEST(policy_flows_sharing_an_entry_do_not_inherit_state)
 	u32 a = 3, b = 3 + ZNB_FLOWS;
 
 	znb_policy_init(&T);
-	complete(a, ZNB_FLOW_COPY_AFTER, true);
+	complete_mapped(a, ZNB_FLOW_COPY_AFTER, true);
 	CHECK(znb_policy_decide(&T, ZNB_POLICY_AUTO, b, 1500, 256), "other flow mapped");
-	complete(b, 1, true);
+	complete_mapped(b, 1, true);
 	CHECK_EQ(T.tracked, 2);
 	CHECK(znb_policy_decide(&T, ZNB_POLICY_AUTO, a, 1500, 256), "evicted flow mapped");
 }
@@ -170,7 +167,7 @@ UNIT_TEST(policy_completion_teaches_the_queue_flow_table)
 	u16 idx[ZNB_TX_SLOTS_MAX];
 	int i, pkt;
 
-	model_txq_init_dummy(&q);
+	fixture_txq_init(&q);
 	for (i = 0; i < ZNB_FLOW_COPY_AFTER; i++) {
 		struct znb_unmap_batch b;
 		s16 ok[ZNB_UNMAP_BATCH] = { 0 };

@@ -5,11 +5,8 @@
  * rule it enforces.  Requests are written with the real netif structs on a
  * real shared ring through FRONT_RING; the validator reads the BACK_RING.
  */
-#include <stdlib.h>
-#include "unit.h"
+#include "fixture.h"
 #include "txring.h"
-#include "znb_pool.h"
-#include "model.h"
 
 static unsigned char ringpage[ZNB_PAGE_SIZE] __attribute__((aligned(4096)));
 static struct txring R;
@@ -27,7 +24,7 @@ static void fresh(RING_IDX start)
 }
 
 /* Verdict plus the req_cons movement rule: +consumed on OK/DROP, 0 else. */
-static void expect(enum znb_tx_verdict want_v, enum znb_tx_error want_e)
+static void expect_verdict(enum znb_tx_verdict want_v, enum znb_tx_error want_e)
 {
 	RING_IDX before = R.back.req_cons;
 	RING_IDX prod = R.s->req_prod;
@@ -49,7 +46,7 @@ static void expect(enum znb_tx_verdict want_v, enum znb_tx_error want_e)
 	}
 }
 
-static void expect_slot(unsigned int i, grant_ref_t gref, u16 id, u16 off, u16 size)
+static void check_slot(unsigned int i, grant_ref_t gref, u16 id, u16 off, u16 size)
 {
 	CHECK(i < P.nr_slots, "slot %u of %u", i, P.nr_slots);
 	CHECK_EQ(P.slot[i].gref, gref);
@@ -57,6 +54,9 @@ static void expect_slot(unsigned int i, grant_ref_t gref, u16 id, u16 off, u16 s
 	CHECK_EQ(P.slot[i].offset, off);
 	CHECK_EQ(P.slot[i].size, size);
 }
+
+#define expect(v, e)			CHECKED(expect_verdict(v, e))
+#define expect_slot(i, gref, id, off, size) CHECKED(check_slot(i, gref, id, off, size))
 
 /* n data slots; following slots get @each bytes, the first the rest. */
 static void put_packet(unsigned int n, u16 pkt_len, u16 each, u16 first_flags)
@@ -128,7 +128,7 @@ UNIT_TEST(txreq_valid_gso_extra)
 
 UNIT_TEST(txreq_valid_hash_extra)
 {
-	struct netif_extra_info *x;
+	struct znb_extra_info *x;
 
 	fresh(0);
 	txring_req(&R, 10, 0, EI, 1, 100);
@@ -506,12 +506,16 @@ UNIT_TEST(txreq_uninitialised_plan_gives_ok_for_valid_packet)
 UNIT_TEST(txreq_drop_answers_error_per_slot_and_null_per_extra)
 {
 	static struct znb_txq q;
-	struct netif_tx_response rsp;
+	static const struct { u16 id; s16 st; } want[] = {
+		{ 5, ZNB_RSP_ERROR }, { 0, ZNB_RSP_NULL }, { 0, ZNB_RSP_NULL },
+		{ 6, ZNB_RSP_ERROR }, { 9, ZNB_RSP_ERROR },
+	};
+	struct znb_tx_response rsp;
 	RING_IDX prod, c;
 	int notify;
 
 	fresh(0);
-	model_txq_init_dummy(&q);
+	fixture_txq_init(&q);
 	znb_txq_set_ring(&q, &R.back);
 	txring_req(&R, 10, 0, EI | MD, 5, 3000);
 	txring_extra(&R, XEN_NETIF_EXTRA_TYPE_MCAST_ADD, XMORE);
@@ -527,14 +531,10 @@ UNIT_TEST(txreq_drop_answers_error_per_slot_and_null_per_extra)
 	CHECK(notify, "frontend waits on rsp_event: must be notified");
 	prod = R.s->rsp_prod;
 	CHECK_EQ(prod, 5);
-	static const struct { u16 id; s16 st; } want[] = {
-		{ 5, NETIF_RSP_ERROR }, { 0, NETIF_RSP_NULL }, { 0, NETIF_RSP_NULL },
-		{ 6, NETIF_RSP_ERROR }, { 9, NETIF_RSP_ERROR },
-	};
 	for (c = 0; c < prod; c++) {
 		RING_COPY_RESPONSE(&R.front, c, &rsp);
 		CHECK_EQ(rsp.status, want[c].st);
-		if (rsp.status != NETIF_RSP_NULL)
+		if (rsp.status != ZNB_RSP_NULL)
 			CHECK_EQ(rsp.id, want[c].id);
 	}
 	CHECK_EQ(q.st.dropped, 1);

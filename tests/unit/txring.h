@@ -3,16 +3,16 @@
 #ifndef ZNB_TXRING_H
 #define ZNB_TXRING_H
 
-#include "znb_txreq.h"
+#include "fixture.h"
 
 struct txring {
 	union {
-		struct netif_tx_sring s;
+		struct znb_tx_sring s;
 		unsigned char page[ZNB_PAGE_SIZE];
 	} *mem;
-	struct netif_tx_sring *s;
+	struct znb_tx_sring *s;
 	struct znb_tx_back_ring back;
-	struct netif_tx_front_ring front;
+	struct znb_tx_front_ring front;
 	struct znb_tx_limits lim;
 };
 
@@ -36,7 +36,7 @@ static inline void txring_init(struct txring *r, void *page, RING_IDX start)
 static inline void txring_req(struct txring *r, grant_ref_t gref, u16 offset,
 			      u16 flags, u16 id, u16 size)
 {
-	struct netif_tx_request *req =
+	struct znb_tx_request *req =
 		RING_GET_REQUEST(&r->front, r->front.req_prod_pvt);
 
 	req->gref = gref;
@@ -47,10 +47,10 @@ static inline void txring_req(struct txring *r, grant_ref_t gref, u16 offset,
 	r->front.req_prod_pvt++;
 }
 
-static inline struct netif_extra_info *txring_extra(struct txring *r, u8 type,
+static inline struct znb_extra_info *txring_extra(struct txring *r, u8 type,
 						    u8 flags)
 {
-	struct netif_extra_info *x =
+	struct znb_extra_info *x =
 		(void *)RING_GET_REQUEST(&r->front, r->front.req_prod_pvt);
 
 	memset(x, 0, sizeof(*x));
@@ -62,7 +62,7 @@ static inline struct netif_extra_info *txring_extra(struct txring *r, u8 type,
 
 static inline void txring_gso(struct txring *r, u8 flags, u16 size, u8 type)
 {
-	struct netif_extra_info *x = txring_extra(r, XEN_NETIF_EXTRA_TYPE_GSO, flags);
+	struct znb_extra_info *x = txring_extra(r, XEN_NETIF_EXTRA_TYPE_GSO, flags);
 
 	x->u.gso.size = size;
 	x->u.gso.type = type;
