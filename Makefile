@@ -13,7 +13,8 @@ FUZZ_SECONDS ?= 20
 FUZZ_LONG_SECONDS ?= 600
 
 # include/user/ is the userspace half of the port layer, not kernel code.
-KERNEL_SOURCES := $(wildcard netback/*.[ch] grant/*.[ch] include/*.h)
+# netback/selftest_cases.h is generated (Kbuild, selftest builds).
+KERNEL_SOURCES := $(filter-out netback/selftest_cases.h,$(wildcard netback/*.[ch] grant/*.[ch] include/*.h))
 
 .PHONY: help all tools deps unit mutations fuzz fuzz-smoke kbuild-core module modules-all \
 	checkpatch kernel-doc check deb deb-test demo lab-check lab-check-6.12 lab-check-mixed lab-migrate lab-races lab-faults soak lab-mutations fuzz-lab bench bench-profile bench-timed clean

@@ -11,6 +11,7 @@
 #include <xen/xen.h>
 
 #include "common.h"
+#include "selftest.h"
 
 /*
  * Every numeric parameter an admin sets goes through these ops, with its
@@ -281,6 +282,11 @@ atomic_t znb_pages_mapped = ATOMIC_INIT(0);
 static int __init znb_init(void)
 {
 	int err;
+
+	/* Selftest builds only; the grant core's tests need no Xen, so they come first. */
+	err = znb_selftest_run();
+	if (err)
+		return err;
 
 	if (!xen_domain() || !xen_initial_domain()) {
 		pr_err("not running as the Xen initial domain (dom0); refusing to load\n");
