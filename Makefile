@@ -17,7 +17,7 @@ FUZZ_LONG_SECONDS ?= 600
 KERNEL_SOURCES := $(filter-out netback/selftest_cases.h,$(wildcard netback/*.[ch] grant/*.[ch] include/*.h))
 
 .PHONY: help all tools deps unit mutations fuzz fuzz-smoke kbuild-core module modules-all \
-	checkpatch kernel-doc check deb deb-test demo lab-check lab-check-6.12 lab-check-mixed lab-migrate lab-races lab-faults soak lab-mutations fuzz-lab bench bench-profile bench-timed clean
+	checkpatch kernel-doc check deb deb-test demo lab-check lab-check-6.12 lab-check-mixed lab-migrate lab-races lab-faults lab-selftest soak lab-mutations fuzz-lab bench bench-profile bench-timed clean
 
 help:
 	@echo "znetback — zero-copy Xen network backend for dom0"
@@ -44,6 +44,7 @@ help:
 	@echo "  make lab-migrate 5 live migrations of a PVH guest with traffic in flight (not in check)"
 	@echo "  make lab-races   hold two race windows open in a lab-only build: dom0 must stay clean"
 	@echo "  make lab-faults  fail grant ops and allocations on purpose in a lab-only build"
+	@echo "  make lab-selftest run grant/'s table tests (make unit's) inside dom0's kernel at module load"
 	@echo "  make soak        SOAK_MINUTES (60) of mixed load and churn; trend checks, CSV, PNG"
 	@echo "  make lab-mutations prove the lab catches deliberately broken destructors"
 	@echo "  make fuzz-lab    20 minutes of seeded random TX rings from a hostile guest"
@@ -210,12 +211,16 @@ lab-migrate: module tools
 fuzz-lab: module tools
 	HOSTILE_FUZZ_SECONDS=$${HOSTILE_FUZZ_SECONDS:-1200} LAB_BACKEND=znetback tools/lab/lab run hostile/fuzz
 
-# Lab-only builds: race windows held open, faults injected (both part of check).
+# Lab-only builds: race windows held open, faults injected, grant/'s table tests run in the
+# kernel at load (all three part of check, in one boot).
 lab-races: tools
 	tests/variant-lab.sh races
 
 lab-faults: tools
 	tests/variant-lab.sh faults
+
+lab-selftest:
+	tests/variant-lab.sh selftest
 
 # SOAK_MINUTES (default 60) of mixed load, guests coming and going; samples, plot and summary
 # in tests/soak/results/ (make check runs 5 minutes of it in the lab step).

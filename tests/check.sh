@@ -69,8 +69,9 @@ export LAB_LEAK_CYCLES=${LAB_LEAK_CYCLES:-2} LAB_DEMO_ROUNDS=${LAB_DEMO_ROUNDS:-
 run_step lab lab_check lab-check
 run_step lab-6.12 lab_check lab-check-6.12
 run_step lab-mixed lab_check lab-check-mixed
-# one lab-only build with both the race windows and fault injection: one boot for both
-run_step lab-variants tests/variant-lab.sh races faults
+# one lab-only build with the race windows, fault injection and the in-kernel grant/ tests:
+# one boot for the three
+run_step lab-variants tests/variant-lab.sh races faults selftest
 run_step cost-smoke tests/cost-smoke.sh
 
 # CI shows only the tail of this output: repeat what failed right above the

@@ -299,7 +299,7 @@ lab_overlay() {
     rm -rf "$O"; mkdir -p "$O/lab/tests" "$O/lib/modules/lab"
     cp -a "$LAB_REPO/tests/lab/." "$O/lab/tests/"
     local d t
-    for d in leak hostile races faults soak pvh; do
+    for d in leak hostile races faults selftest soak pvh; do
         [ -d "$LAB_REPO/tests/$d" ] || continue
         mkdir -p "$O/lab/tests/$d"; cp -a "$LAB_REPO/tests/$d/." "$O/lab/tests/$d/"
     done
