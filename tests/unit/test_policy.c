@@ -54,7 +54,8 @@ UNIT_TEST(policy_flow_copied_out_switches_to_copy_after_threshold)
 {
 	znb_policy_init(&T);
 	complete_mapped(42, ZNB_FLOW_COPY_AFTER - 1, true);
-	CHECK(znb_policy_decide(&T, ZNB_POLICY_AUTO, 42, 1500, 256), "still mapped below threshold");
+	CHECK(znb_policy_decide(&T, ZNB_POLICY_AUTO, 42, 1500, 256),
+	      "still mapped below threshold");
 	complete_mapped(42, 1, true);
 	CHECK_EQ(T.to_copy, 1);
 	CHECK(!znb_policy_decide(&T, ZNB_POLICY_AUTO, 42, 1500, 256), "copied at threshold");

@@ -25,10 +25,14 @@ static inline void txring_init(struct txring *r, void *page, RING_IDX start)
 	SHARED_RING_INIT(r->s);
 	BACK_RING_INIT(&r->back, r->s, ZNB_PAGE_SIZE);
 	FRONT_RING_INIT(&r->front, r->s, ZNB_PAGE_SIZE);
-	r->s->req_prod = r->s->rsp_prod = start;
-	r->s->req_event = r->s->rsp_event = start + 1;
-	r->back.req_cons = r->back.rsp_prod_pvt = start;
-	r->front.req_prod_pvt = r->front.rsp_cons = start;
+	r->s->req_prod = start;
+	r->s->rsp_prod = start;
+	r->s->req_event = start + 1;
+	r->s->rsp_event = start + 1;
+	r->back.req_cons = start;
+	r->back.rsp_prod_pvt = start;
+	r->front.req_prod_pvt = start;
+	r->front.rsp_cons = start;
 	r->lim.fatal_slots = ZNB_TX_SLOTS_FATAL;
 	r->lim.mcast_ctrl = false;
 }
@@ -47,8 +51,7 @@ static inline void txring_req(struct txring *r, grant_ref_t gref, u16 offset,
 	r->front.req_prod_pvt++;
 }
 
-static inline struct znb_extra_info *txring_extra(struct txring *r, u8 type,
-						    u8 flags)
+static inline struct znb_extra_info *txring_extra(struct txring *r, u8 type, u8 flags)
 {
 	struct znb_extra_info *x =
 		(void *)RING_GET_REQUEST(&r->front, r->front.req_prod_pvt);

@@ -30,6 +30,9 @@ extern unsigned long unit_packets;
 /* A failed check never comes back here: nothing has failed while a test still runs. */
 #define fixture_failed()	false
 
+/* The kernel's name for it, which the tests shared with the kernel use. */
+#define __aligned(x)		__attribute__((aligned(x)))
+
 /* The guest's side of the ring, which only the tests write (libxen-dev's names). */
 #define znb_tx_sring		netif_tx_sring
 #define znb_tx_front_ring	netif_tx_front_ring
