@@ -1,6 +1,7 @@
 #!/bin/bash
 # Builds build/deb/znetback-dkms_<VERSION>_all.deb with dh-dkms: the module's sources only
-# (Kbuild, VERSION, grant/*.c, include/*.h, netback/*.[ch]), the top-level dkms.conf and
+# (Kbuild, VERSION, grant/*.c, include/*.h, netback/*.[ch] but the selftest build's
+# netback/selftest.c, which only builds with tests/unit), the top-level dkms.conf and
 # /etc/modprobe.d/znetback.conf. Needs debhelper and dh-dkms (make deps). Prints the path.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,7 +14,8 @@ rm -rf "$out" && mkdir -p "$src/grant" "$src/include" "$src/netback"
 cp Kbuild VERSION COPYING dkms.conf "$src/"
 cp grant/*.c "$src/grant/"
 cp include/*.h "$src/include/"
-cp netback/*.c netback/*.h "$src/netback/"
+find netback -maxdepth 1 -name '*.[ch]' ! -name selftest.c ! -name selftest_cases.h \
+	-exec cp -t "$src/netback/" {} +
 cp -r tools/deb/debian "$src/"
 # The changelog's date is the commit's, so two builds of one commit give the same package.
 when=$(git log -1 --format=%aD 2>/dev/null || date -R)
