@@ -1,6 +1,7 @@
 # Benchmark: in-tree xen-netback vs znetback in interleaved rounds (iperf3 TCP/UDP both ways, guest->guest, tx_copy_below, flow-rule and unmap_gather_us sweeps, 1, 2, 4 guests at once in every round and 8 in one round per backend at the end, a perf profile); LAB-BENCH and LAB-PROFILE lines for bench/run.
 # lab-backend: znetback
 # lab-timeout: 1950
+# shellcheck shell=dash
 #
 # One LAB-BENCH line per measurement: backend, round, row, variant (xen-netback "-";
 # znetback "auto" = tx_policy 0 with the default tx_copy_below, "map" = tx_policy 1,
@@ -9,6 +10,7 @@
 # packets/s received), dom0 busy CPU seconds per GB received (/proc/stat, all dom0 vCPUs,
 # steal excluded), and the delta of the vifs' ethtool counters. A run whose iperf3 output
 # has no receiver summary is reported status=failed with no value.
+# shellcheck source=bench/lib.sh
 . /lab/tests/bench/lib.sh
 
 # Settings (BENCH_* from the host's environment, via /lab/config):
@@ -31,10 +33,10 @@ B_WIDE=${BENCH_WIDE-8}
 B_ROWS=${BENCH_ROWS:-}  # only these rows (e.g. "g2d-udp-64 scale-2"); empty = all
 B_SETTLE_MAX=${BENCH_SETTLE_MAX:-90}
 B_ROUND_GUESTS=2
-for n in $B_SCALE; do [ "$n" -gt $B_ROUND_GUESTS ] && B_ROUND_GUESTS=$n; done
+for n in $B_SCALE; do [ "$n" -gt "$B_ROUND_GUESTS" ] && B_ROUND_GUESTS=$n; done
 
 ZPARAM=/sys/module/znetback/parameters
-zparam() { [ -w $ZPARAM/$1 ] && echo "$2" > $ZPARAM/$1; }
+zparam() { [ -w "$ZPARAM/$1" ] && echo "$2" > "$ZPARAM/$1"; }
 
 # user+nice+system+irq+softirq: steal is time Xen gave to someone else
 cpu_busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8; exit}' /proc/stat; }
@@ -57,14 +59,17 @@ bench_line() { echo "LAB-BENCH backend=$B_BACKEND round=$B_ROUND variant=$B_VARI
 measure() {
     m_row=$1 m_unit=$2 m_len=$3 m_vifs=$4; shift 4
     case " ${B_ROWS:-$m_row} " in *" $m_row "*) ;; *) return 0 ;; esac
-    rm -f $LAB_CUR/out.*
+    rm -f "$LAB_CUR"/out.*
+    # shellcheck disable=SC2086 # a list of vifs, one argument each
     vif_counters $m_vifs > $LAB_CUR/cnt0
     m_c0=$(cpu_busy); m_t0=$(uptime_s)
     "$@"
     m_c1=$(cpu_busy); m_t1=$(uptime_s)
+    # shellcheck disable=SC2086 # a list of vifs, one argument each
     vif_counters $m_vifs > $LAB_CUR/cnt1
     m_bytes=0; m_per=""; m_err=""; m_secs=0
-    for f in $LAB_CUR/out.*; do
+    for f in "$LAB_CUR"/out.*; do
+        # shellcheck disable=SC2046 # the receiver's bytes and seconds, one positional parameter each
         set -- $(iperf_recv < "$f")
         if [ "${1:-}" = error ] || [ -z "${2:-}" ]; then
             m_err="${m_err}${f##*.}:${2:-no_receiver_summary},"; continue
@@ -73,7 +78,7 @@ measure() {
         m_per="$m_per$(awk -v b="$1" -v s="$2" -v l="$m_len" 'BEGIN {printf "%.1f/", l ? b / l / s : b * 8 / s / 1e6}')"
         m_secs=$2
     done
-    m_ctrs=$(counter_deltas $LAB_CUR/cnt0 $LAB_CUR/cnt1)
+    m_ctrs=$(counter_deltas "$LAB_CUR/cnt0" "$LAB_CUR/cnt1")
     m_cpu=$(awk -v c="$((m_c1 - m_c0))" -v b="$m_bytes" 'BEGIN {printf "%.3f", b ? c / 100 / (b / 1e9) : 0}')
     m_wall=$(awk "BEGIN {printf \"%.1f\", $m_t1 - $m_t0}")
     if [ -n "$m_err" ]; then
@@ -89,18 +94,19 @@ measure() {
 # client GUEST PORT IPERF-ARGS...: one iperf3 client in GUEST, -J output to $LAB_CUR/out.GUEST
 client() {
     c_g=$1 c_p=$2; shift 2
-    guest_run "$c_g" "iperf3 -J -t $B_SECS -p $c_p $*" $((B_SECS + 60)) > $LAB_CUR/out.$c_g
+    guest_run "$c_g" "iperf3 -J -t $B_SECS -p $c_p $*" $((B_SECS + 60)) > "$LAB_CUR/out.$c_g"
 }
 clients() { # N: guests g1..gN send TCP to dom0 at once, each to its own dom0 server
     c_i=1
-    while [ $c_i -le "$1" ]; do client g$c_i $((5200 + c_i)) -c $DOM0_IP -l 64K & c_i=$((c_i + 1)); done
+    while [ $c_i -le "$1" ]; do client g$c_i $((5200 + c_i)) -c "$DOM0_IP" -l 64K & c_i=$((c_i + 1)); done
     wait
 }
 scale() { # N: g1..gN send to dom0 at once
     s_g=""; s_v=""; i=1
     while [ $i -le "$1" ]; do s_g="$s_g g$i"; s_v="$s_v $(guest_vif g$i)"; i=$((i + 1)); done
+    # shellcheck disable=SC2086 # a list of guests, one argument each
     only $s_g
-    measure scale-$1 Mbit/s 0 "$s_v" clients "$1"
+    measure "scale-$1" Mbit/s 0 "$s_v" clients "$1"
 }
 # row ROW UNIT LEN GUEST-CLIENT-ARGS...: g1 runs the client, g1's vif is measured
 row() {
@@ -111,9 +117,9 @@ row() {
 
 guests_up() {
     local i
-    i=1; while [ $i -le $B_GUESTS ]; do guest_start g$i $i memory=$B_MEM & i=$((i + 1)); done
+    i=1; while [ $i -le "$B_GUESTS" ]; do guest_start g$i $i memory="$B_MEM" & i=$((i + 1)); done
     wait
-    i=1; while [ $i -le $B_GUESTS ]; do bench_guest_ready g$i || return 1; i=$((i + 1)); done
+    i=1; while [ $i -le "$B_GUESTS" ]; do bench_guest_ready g$i || return 1; i=$((i + 1)); done
     guest_bg g2 "iperf3 -s -p 5201"
     only g1
     settle
@@ -135,28 +141,29 @@ settle() {
 # graceful detach first, so a netfront "Grant still in use" shows in the guest's console
 guests_down() {
     local g i
-    only $(awk '{print $1}' $LAB_CUR/guests 2>/dev/null)
-    for g in $(awk '{print $1}' $LAB_CUR/guests 2>/dev/null); do
+    # shellcheck disable=SC2046 # a list of guests, one argument each
+    only $(lab_guests)
+    for g in $(lab_guests); do
         xl domid "$g" >/dev/null 2>&1 || continue
         assert_mappings_drained "$(guest_vif "$g")"
         vif_detach "$g" 0
         check_guest_dmesg "$g"
         xl destroy "$g"
     done
-    : > $LAB_CUR/guests
-    i=0; while ls /sys/class/net | grep -q '^vif' && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
+    : > "$LAB_CUR/guests"
+    i=0; while [ -n "$(dom0_vifs)" ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
 }
 
 # run_row ROW: measure one of the single-guest rows by its name
 run_row() {
     case $1 in
-        g2d-tcp-gso) row "$1" Mbit/s 0 -c $DOM0_IP -l 64K ;;
-        g2d-tcp-1500) nogso row "$1" Mbit/s 0 -c $DOM0_IP ;;
+        g2d-tcp-gso) row "$1" Mbit/s 0 -c "$DOM0_IP" -l 64K ;;
+        g2d-tcp-1500) nogso row "$1" Mbit/s 0 -c "$DOM0_IP" ;;
         g2g-tcp) row "$1" Mbit/s 0 -c "$(guest_ip g2)" -l 64K ;;
-        d2g-tcp-gso) row "$1" Mbit/s 0 -c $DOM0_IP -l 64K -R ;;
+        d2g-tcp-gso) row "$1" Mbit/s 0 -c "$DOM0_IP" -l 64K -R ;;
         d2g-tcp-1500) d2g_nogso ;;
-        g2d-udp-*) row "$1" pkt/s "${1##*-}" -c $DOM0_IP -u -l "${1##*-}" -b 0 ;;
-        d2g-udp-*) row "$1" pkt/s "${1##*-}" -c $DOM0_IP -u -l "${1##*-}" -b 0 -R ;;
+        g2d-udp-*) row "$1" pkt/s "${1##*-}" -c "$DOM0_IP" -u -l "${1##*-}" -b 0 ;;
+        d2g-udp-*) row "$1" pkt/s "${1##*-}" -c "$DOM0_IP" -u -l "${1##*-}" -b 0 -R ;;
         *) bench_line "row=$1 status=failed error=unknown_row" ;;
     esac
 }
@@ -175,7 +182,7 @@ nogso() {
 # dom0 TCP sends MTU-sized segments when the route's device (xenbr0) offers no GSO
 d2g_nogso() {
     if ethtool -K xenbr0 tso off gso off; then
-        row d2g-tcp-1500 Mbit/s 0 -c $DOM0_IP -R; ethtool -K xenbr0 tso on gso on
+        row d2g-tcp-1500 Mbit/s 0 -c "$DOM0_IP" -R; ethtool -K xenbr0 tso on gso on
     else
         bench_line "row=d2g-tcp-1500 status=failed error=ethtool_-K_xenbr0_failed"
     fi
@@ -185,7 +192,7 @@ d2g_nogso() {
 # out, so the rule copies it and probes it) with the module parameter at each value
 policy_sweep() {
     local v ps_def
-    ps_def=$(cat $ZPARAM/$1)
+    ps_def=$(cat "$ZPARAM/$1")
     for v in $3; do
         zparam "$1" "$v"; B_VARIANT=$2=$v
         run_row g2d-tcp-1500
@@ -255,13 +262,13 @@ profile() {
     local p pf
     for p in $B_PROFILE; do
         case " ${B_ROWS:-$p} " in *" $p "*) ;; *) continue ;; esac
-        perf record -a -g -e cpu-clock -F 499 -o $LAB_CUR/perf.data -- sleep "$B_SECS" \
-            > $LAB_CUR/perf.log 2>&1 &
+        perf record -a -g -e cpu-clock -F 499 -o "$LAB_CUR/perf.data" -- sleep "$B_SECS" \
+            > "$LAB_CUR/perf.log" 2>&1 &
         pf=$!
         B_VARIANT=profile; run_row "$p"; B_VARIANT=auto
-        wait $pf || { warn "perf record failed: $(tail -3 $LAB_CUR/perf.log | tr '\n' ' ')"; continue; }
+        wait $pf || { warn "perf record failed: $(tail -3 "$LAB_CUR/perf.log" | tr '\n' ' ')"; continue; }
         # per symbol, its main call paths (last frames), e.g. which hypercalls dominate
-        perf report -i $LAB_CUR/perf.data --stdio --no-children --sort comm,sym \
+        perf report -i "$LAB_CUR/perf.data" --stdio --no-children --sort comm,sym \
             -g folded,5,caller --percent-limit 2 2>/dev/null |
             awk '/^ +[0-9.]+%  / {print; next}
                  /^[0-9.]+% .*;/ {n = split(substr($0, index($0, " ") + 1), f, ";"); c = f[n]
@@ -279,9 +286,10 @@ wide() {
     guests_down
 }
 
-: > $LAB_CUR/guests
+: > "$LAB_CUR/guests"
 i=1; while [ $i -le 8 ]; do iperf3 -s -D -p $((5200 + i)); i=$((i + 1)); done
 lab_on_cleanup "killall iperf3"
+# shellcheck disable=SC2086 # echo joins each list's words with single spaces for tr
 echo "LAB-BENCH-CONFIG rows=$(echo ${B_ROWS:-all} | tr ' ' ,) rounds=$B_ROUNDS secs=$B_SECS guest_mem=$B_MEM sweep=$(echo $B_SWEEP | tr ' ' ,) after_sweep=$(echo $B_AFTER_SWEEP | tr ' ' ,) probe_sweep=$(echo $B_PROBE_SWEEP | tr ' ' ,) scale=$(echo $B_SCALE $B_WIDE | tr ' ' ,) dom0_vcpus=$(grep -c ^processor /proc/cpuinfo) xen=$(xl info | awk '/xen_version/{print $3}') kernel=$(uname -r) git=$LAB_GIT"
 r=1
 while [ $r -le "$B_ROUNDS" ]; do

@@ -1,10 +1,12 @@
 # Cost benchmark: the instructions dom0+Xen and the guests execute per GB (and per packet) carried, in-tree xen-netback vs znetback, every row run BENCH_COST_RUNS times for xen-netback and znetback's auto and BENCH_COST_VARIANT_RUNS times for every other variant, in one boot; LAB-COST lines for bench/cost-report. Counted by the znb-cost QEMU plugin (bench/cost-run sets LAB_COST_OUT), each row between two znbmark snapshots.
 # lab-backend: znetback
 # lab-timeout: 3600
+# shellcheck shell=dash
 #
 # dom0 runs on physical CPU 0 and the guests on CPU 1 (bench/cost-run boots Xen with
 # dom0_max_vcpus=1 dom0_vcpus_pin; guests get cpus="1"), so the plugin's cpu0 counts are what
 # dom0 and Xen executed for it, cpu1 what the guests and Xen executed for them.
+# shellcheck source=bench/lib.sh
 . /lab/tests/bench/lib.sh
 
 # Settings (BENCH_COST_* from the host's environment, via /lab/config):
@@ -71,14 +73,14 @@ vif_stat() { # NAME VIF...: the sum of a statistics counter over the vifs
 # the guests the rows need: g1 and g2, or g1..gN for the largest scale-N row
 C_GUESTS=2
 for row in $C_ROWS $C_SWEEP_ROWS; do
-    case $row in scale-*) [ "${row#scale-}" -gt $C_GUESTS ] && C_GUESTS=${row#scale-} ;; esac
+    case $row in scale-*) [ "${row#scale-}" -gt "$C_GUESTS" ] && C_GUESTS=${row#scale-} ;; esac
 done
 guest_names() { local i=1; while [ $i -le "$1" ]; do echo g$i; i=$((i + 1)); done; }
 
 guests_up() {
     local g
-    for g in $(guest_names $C_GUESTS); do guest_start $g cpus=1 memory=192 || return 1; done
-    for g in $(guest_names $C_GUESTS); do bench_guest_ready $g || return 1; done
+    for g in $(guest_names "$C_GUESTS"); do guest_start "$g" cpus=1 memory=192 || return 1; done
+    for g in $(guest_names "$C_GUESTS"); do bench_guest_ready "$g" || return 1; done
     guest_bg g2 "iperf3 -s -p 5201"
     # the measurement's own precondition: dom0 alone on CPU 0, the guests alone on CPU 1
     check_eq dom0-pinned-to-cpu0 0 "$(xl vcpu-list Domain-0 | awk 'NR > 1 {print $7}' | sort -u | tr '\n' ' ' | tr -d ' ')"
@@ -87,14 +89,14 @@ guests_up() {
 
 guests_down() {
     local g
-    for g in $(awk '{print $1}' $LAB_CUR/guests 2>/dev/null); do
-        xl domid $g >/dev/null 2>&1 || continue
-        xl unpause $g 2>/dev/null
-        check_guest_dmesg $g
-        xl destroy $g
+    for g in $(lab_guests); do
+        xl domid "$g" >/dev/null 2>&1 || continue
+        xl unpause "$g" 2>/dev/null
+        check_guest_dmesg "$g"
+        xl destroy "$g"
     done
-    : > $LAB_CUR/guests
-    local i=0; while ls /sys/class/net | grep -q '^vif' && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
+    : > "$LAB_CUR/guests"
+    local i=0; while [ -n "$(dom0_vifs)" ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
 }
 
 # cost_row BACKEND VARIANT RUN ROW: one measured transfer between two marker snapshots (run 0:
@@ -132,30 +134,39 @@ cost_row() {
         scale-*) payload=$((kib * 1024 * n)) ;;
         *) payload=$((C_MIB * 1048576)) ;;
     esac
-    case $row in g2g-*) only g1 g2 ;; *) only $(guest_names $n) ;; esac
-    for g in $(guest_names $n); do vifs="$vifs $(guest_vif $g)"; done
+    # shellcheck disable=SC2046 # a list of guests, one argument each
+    case $row in g2g-*) only g1 g2 ;; *) only $(guest_names "$n") ;; esac
+    for g in $(guest_names "$n"); do vifs="$vifs $(guest_vif "$g")"; done
+    # shellcheck disable=SC2086 # a list of vifs, one argument each
     vif_counters $vifs > $LAB_CUR/cnt0
     local p0 b0 p1 b1 t0 t1
-    p0=$(vif_stat ${dir}_packets $vifs); b0=$(vif_stat ${dir}_bytes $vifs)
+    # shellcheck disable=SC2086 # a list of vifs, one argument each
+    p0=$(vif_stat ${dir}_packets $vifs)
+    # shellcheck disable=SC2086 # a list of vifs, one argument each
+    b0=$(vif_stat ${dir}_bytes $vifs)
     [ "$run" = 0 ] || cost_mark "begin backend=$b variant=$var run=$run row=$row"
     t0=$(uptime_s)
     i=1
-    for g in $(guest_names $n); do
+    for g in $(guest_names "$n"); do
         # a run that hangs fails in the guest's own (virtual) time, not after the lab's
-        (guest_run $g "$(echo "$cmd" | sed -e "s/PORT/$((5200 + i))/" -e "s/iperf3 -J/timeout $C_ROW_TIMEOUT iperf3 -J/")" 900 > $LAB_CUR/out.$g; echo $? > $LAB_CUR/rc.$g) &
+        (guest_run "$g" "$(echo "$cmd" | sed -e "s/PORT/$((5200 + i))/" -e "s/iperf3 -J/timeout $C_ROW_TIMEOUT iperf3 -J/")" 900 > "$LAB_CUR/out.$g"; echo $? > "$LAB_CUR/rc.$g") &
         i=$((i + 1))
     done
     wait
     t1=$(uptime_s)
     [ "$run" = 0 ] || cost_mark "end backend=$b variant=$var run=$run row=$row"
-    p1=$(vif_stat ${dir}_packets $vifs); b1=$(vif_stat ${dir}_bytes $vifs)
+    # shellcheck disable=SC2086 # a list of vifs, one argument each
+    p1=$(vif_stat ${dir}_packets $vifs)
+    # shellcheck disable=SC2086 # a list of vifs, one argument each
+    b1=$(vif_stat ${dir}_bytes $vifs)
+    # shellcheck disable=SC2086 # a list of vifs, one argument each
     vif_counters $vifs > $LAB_CUR/cnt1
-    for g in $(guest_names $n); do
-        rc=$(cat $LAB_CUR/rc.$g)
-        if [ "$rc" != 0 ] || grep -q '"error"' $LAB_CUR/out.$g; then
+    for g in $(guest_names "$n"); do
+        rc=$(cat "$LAB_CUR/rc.$g")
+        if [ "$rc" != 0 ] || grep -q '"error"' "$LAB_CUR/out.$g"; then
             failed="${failed}${g}_rc_$rc,"
             # what iperf3 (or wget) said, for the console log
-            { grep '"error"' $LAB_CUR/out.$g || tail -5 $LAB_CUR/out.$g; } | sed "s|^|LAB-INFO [$(scen)] $g: |"
+            { grep '"error"' "$LAB_CUR/out.$g" || tail -5 "$LAB_CUR/out.$g"; } | sed "s|^|LAB-INFO [$(scen)] $g: |"
         fi
     done
     if [ -n "$failed" ]; then
@@ -164,14 +175,14 @@ cost_row() {
     fi
     # UDP: the datagrams iperf3 lost (the guest's socket or a full ring), as a percentage
     local lost=""
-    case $row in *-udp-*) lost="udp_lost_pct=$(sed -n 's/.*"lost_percent":[[:space:]]*\([0-9.e+-]*\).*/\1/p' $LAB_CUR/out.g1 | tail -1)" ;; esac
-    echo "LAB-COST backend=$b variant=$var run=$run row=$row status=ok $lost payload_bytes=$payload vif_packets=$((p1 - p0)) vif_bytes=$((b1 - b0)) secs=$(awk "BEGIN {printf \"%.2f\", $t1 - $t0}") $(counter_deltas $LAB_CUR/cnt0 $LAB_CUR/cnt1)"
+    case $row in *-udp-*) lost="udp_lost_pct=$(sed -n 's/.*"lost_percent":[[:space:]]*\([0-9.e+-]*\).*/\1/p' "$LAB_CUR/out.g1" | tail -1)" ;; esac
+    echo "LAB-COST backend=$b variant=$var run=$run row=$row status=ok $lost payload_bytes=$payload vif_packets=$((p1 - p0)) vif_bytes=$((b1 - b0)) secs=$(awk "BEGIN {printf \"%.2f\", $t1 - $t0}") $(counter_deltas "$LAB_CUR/cnt0" "$LAB_CUR/cnt1")"
 }
 
 # variant_set VARIANT: znetback's defaults, then the variant's policy and parameters
 variant_set() {
     local kv p
-    for p in $ZDEFAULTS; do echo "${p#*=}" > $ZPARAM/${p%%=*}; done
+    for p in $ZDEFAULTS; do echo "${p#*=}" > "$ZPARAM/${p%%=*}"; done
     case ${1%%+*} in
         auto) echo 0 > $ZPARAM/tx_policy ;;
         map) echo 1 > $ZPARAM/tx_policy ;;
@@ -180,28 +191,29 @@ variant_set() {
     esac
     case $1 in *+*) ;; *) return 0 ;; esac
     for kv in $(echo "${1#*+}" | tr '+' ' '); do
-        [ -w $ZPARAM/${kv%%=*} ] && echo "${kv#*=}" > $ZPARAM/${kv%%=*} ||
+        { [ -w "$ZPARAM/${kv%%=*}" ] && echo "${kv#*=}" > "$ZPARAM/${kv%%=*}"; } ||
             { fail "variant-$1" "cannot set ${kv%%=*}"; return 1; }
     done
 }
 # the precondition of every figure: dom0's kernel as in production, no allocator debugging
 # (bench/cost-run boots it so)
 if dbg=$(grep -oE 'slub_debug[^ ]*|page_poison[^ ]*|kfence[^ ]*' /proc/cmdline); then
-    fail dom0-allocator-checks-off "dom0 booted with $(echo $dbg): the counts would be its checks'"
+    fail dom0-allocator-checks-off "dom0 booted with $(echo "$dbg" | paste -sd' '): the counts would be its checks'"
     exit 1
 fi
 pass dom0-allocator-checks-off "$(cat /proc/cmdline)"
 command -v znbmark >/dev/null || { fail znbmark-in-dom0 "no znbmark in the dom0 image (make tools)"; exit 1; }
 # one dom0 server per concurrent client (an iperf3 server runs one test at a time)
-i=1; while [ $i -le $C_GUESTS ]; do iperf3 -s -D -p $((5200 + i)); i=$((i + 1)); done
+i=1; while [ $i -le "$C_GUESTS" ]; do iperf3 -s -D -p $((5200 + i)); i=$((i + 1)); done
 lab_on_cleanup "killall iperf3"
 # what d2g-tcp fetches from dom0's httpd (/lab/www)
 case " $C_ROWS $C_SWEEP_ROWS " in *" d2g-tcp "*)
-    dd if=/dev/urandom of=/lab/www/cost-d2g bs=1M count=$C_MIB 2>/dev/null || { fail d2g-tcp-blob "cannot write /lab/www/cost-d2g"; exit 1; }
+    dd if=/dev/urandom of=/lab/www/cost-d2g bs=1M count="$C_MIB" 2>/dev/null || { fail d2g-tcp-blob "cannot write /lab/www/cost-d2g"; exit 1; }
     lab_on_cleanup "rm -f /lab/www/cost-d2g" ;;
 esac
+# shellcheck disable=SC2086 # echo joins each list's words with single spaces for tr
 echo "LAB-COST-CONFIG mib=$C_MIB udp_mib=$C_UDP_MIB mtu_mib=$C_MTU_MIB runs=$C_RUNS variant_runs=$C_VARIANT_RUNS rows=$(echo $C_ROWS | tr ' ' ,) sweep_rows=$(echo $C_SWEEP_ROWS | tr ' ' ,) d2g_udp_rates=$C_D2G_UDP64_RATE,$C_D2G_UDP1472_RATE variants=$(echo $C_VARIANTS | tr ' ' ,) dom0_vcpus=$(grep -c ^processor /proc/cpuinfo) xen=$(xl info | awk '/xen_version/{print $3}') kernel=$(uname -r) git=$LAB_GIT cmdline=$(tr ' ' , < /proc/cmdline)"
-: > $LAB_CUR/guests
+: > "$LAB_CUR/guests"
 backends=$(for bv in $C_VARIANTS; do echo "${bv%%:*}"; done | awk '!seen[$0]++')
 for b in $backends; do
     guests_down

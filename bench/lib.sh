@@ -1,3 +1,4 @@
+# shellcheck shell=dash
 # Helpers shared by the lab's bench scenarios (bench/bench.sh, bench/cost.sh), sourced after
 # tests/lab/lib.sh. Not a scenario of its own.
 
@@ -21,7 +22,7 @@ counter_deltas() {
 # row. Xen counts pauses, so each guest's state is read back to pause it only once.
 only() {
     local g
-    for g in $(awk '{print $1}' $LAB_CUR/guests 2>/dev/null); do
+    for g in $(lab_guests); do
         case " $* ":$(xl list "$g" | awk 'NR == 2 {print $5}') in
             *" $g "*:??p*) xl unpause "$g" ;;
             *" $g "*:*) ;;

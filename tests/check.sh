@@ -6,7 +6,7 @@
 # lines; a step that prints none counts as one test, passed if it exited 0.
 # A step that fails without printing a FAIL line is counted as one failure.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit
 
 logdir=build/check
 mkdir -p "$logdir"

@@ -8,7 +8,7 @@
 # names the functions of both backends and of everything else it counted, and its total is
 # the table's. Writes to build/check/cost/, never to bench/results/.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit
 out=build/check/cost
 rm -rf "$out"; mkdir -p "$out"
 COST_RESULTS=$PWD/$out BENCH_COST_PROFILE=1 BENCH_COST_MIB=8 BENCH_COST_RUNS=2 BENCH_COST_VARIANT_RUNS=2 BENCH_COST_ROWS=g2d-tcp \
@@ -18,6 +18,7 @@ cat "$out/run.log"
 verdict() { local name=$1; shift; if "$@"; then echo "PASS cost/$name"; else echo "FAIL cost/$name"; fi; }
 verdict bench-run-passed [ "$rc" = 0 ]
 # the lab writes the command line shell-quoted (printf %q): commas come escaped
+# shellcheck disable=SC1003 # tr reads '\\' as one backslash
 cmdline=$(tr -d '\\' < build/lab/logs/qemu-cmdline.txt)
 verdict qemu-counted-instructions grep -q -- '-icount shift=0,sleep=off,align=off' <<<"$cmdline"
 verdict plugin-loaded grep -q 'znb-cost.so,out=' <<<"$cmdline"

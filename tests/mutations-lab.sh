@@ -10,9 +10,9 @@
 # Not part of `make check` (one lab boot per mutant, a few minutes each);
 # `make lab-mutations` runs it.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit
 
-KDIR=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -1)}
+KDIR=${KDIR:-$(find /usr/src -maxdepth 1 -name 'linux-headers-*-amd64' | sort -V | tail -1)}
 BUILD=${BUILD:-build}
 SCENARIOS=${*:-bridge mirred gso-segment}
 # a mutant may wedge dom0: bound the whole boot
@@ -34,7 +34,7 @@ for m in $MUTATIONS; do
 		continue
 	fi
 	log=$dir/lab.log
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # the scenarios, one argument each
 	ZNETBACK_KO=$dir/znetback.ko LAB_BACKEND=znetback tools/lab/lab run $SCENARIOS > "$log" 2>&1
 	serial=$(sed -n 's/^console log: //p' "$log" | tail -1)
 	evidence=$(tr -d '\r' < "${serial:-$log}" | grep -aoE 'Grant still in use by backend domain|Disabled for further use|LAB-CHECK [^ ]*: FAIL.*|Oops[^|]*|BUG:[^|]*|unable to handle page fault[^|]*|general protection[^|]*' | sort | uniq -c | sort -rn | head -6)
@@ -45,6 +45,7 @@ for m in $MUTATIONS; do
 		echo "FAIL mutant-$m: every scenario passed against the mutated module"
 		failed=$((failed + 1))
 	fi
+	# shellcheck disable=SC2001 # indents every line of it
 	echo "$evidence" | sed 's/^/    /'
 	echo "    (lab log: $log, console: ${serial:-none})"
 done

@@ -14,7 +14,7 @@
 #             in KTAP, and refuses to load if one fails (selftest/grant, run first: it
 #             reloads the module, which needs it free of vifs)
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit
 
 flags="" scenarios="" name="" sources=""
 while [ $# -gt 0 ] && [ "$1" != -- ]; do
@@ -29,7 +29,7 @@ while [ $# -gt 0 ] && [ "$1" != -- ]; do
 done
 [ -n "$name" ] || { echo "usage: $0 races|faults|selftest... [-- SCENARIO...]" >&2; exit 2; }
 [ "${1:-}" != -- ] || { shift; [ $# -eq 0 ] || scenarios="$*"; }
-KDIR=${KDIR:-$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -1)}
+KDIR=${KDIR:-$(find /usr/src -maxdepth 1 -name 'linux-headers-*-amd64' | sort -V | tail -1)}
 BUILD=${BUILD:-build}
 dir=$BUILD/lab-$name
 [ -n "$KDIR" ] || { echo "FAIL setup: no /usr/src/linux-headers-*-amd64 (run make deps)"; exit 1; }
@@ -44,5 +44,5 @@ if ! make -C "$KDIR" M="$PWD/$dir" KCFLAGS="${flags# }" W=1 modules > "$dir/buil
 	echo "FAIL $name-build: the lab-only module ($flags) does not build cleanly"
 	exit 1
 fi
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # the scenarios, one argument each
 ZNETBACK_KO=$dir/znetback.ko LAB_BACKEND=znetback tools/lab/lab run $scenarios

@@ -4,7 +4,7 @@
 # Headers come from tools/kernel-headers.sh (6.12's are fetched into the cache, not installed).
 #   tools/build-kernels.sh 6.1 6.12
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit
 rc=0
 for k in "$@"; do
 	if ! kdir=$(tools/kernel-headers.sh "$k"); then

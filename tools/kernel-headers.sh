@@ -11,7 +11,7 @@ set -euo pipefail
 want=${1:?usage: tools/kernel-headers.sh 6.1|6.12|ABI}
 cache=${ZNB_CACHE:-$HOME/.cache/znetback}/kernels
 
-installed=$(ls -d /usr/src/linux-headers-"$want".*-amd64 2>/dev/null | sort -V | tail -1 || true)
+installed=$(find /usr/src -maxdepth 1 -name "linux-headers-$want.*-amd64" | sort -V | tail -1 || true)
 if [ -n "$installed" ] && [ -e "$installed/Makefile" ]; then
 	echo "$installed"
 	exit 0

@@ -1,6 +1,7 @@
 # Fault injection (lab-only build, tests/variant-lab.sh faults): real Xen refuses one in N grant maps, TX and RX grant copies, and one in N skb and page allocations fails, at two rates per site, under md5-checked TCP; then a torn-down queue whose pages a qdisc holds past drain_timeout.
 # lab-backend: znetback
 # lab-timeout: 600
+# shellcheck shell=dash
 #
 # Each round asserts its precondition (the site really failed: fault_<site>_hits grew), that
 # the guest saw the failure the protocol gives it (an ERROR response: tx_dropped_errors grows
@@ -30,25 +31,25 @@ timed_xfer() {
     ft0=$(uptime_s)
     if [ "$1" = g2d ]; then xfer_g2d g1 "$2" 0 "$3"; else xfer_d2g g1 "$2" 0 "$3"; fi
     frc=$?
-    awk "BEGIN{print $(uptime_s) - $ft0}" > $LAB_CUR/secs
+    awk "BEGIN{print $(uptime_s) - $ft0}" > "$LAB_CUR/secs"
     return $frc
 }
 # before and after the rounds: the same policy, always map
 echo 1 > $P/tx_policy
 timed_xfer g2d 8 before-faults-g1-to-dom0
-base_g2d=$(cat $LAB_CUR/secs)
+base_g2d=$(cat "$LAB_CUR/secs")
 timed_xfer d2g 8 before-faults-dom0-to-g1
-base_d2g=$(cat $LAB_CUR/secs)
+base_d2g=$(cat "$LAB_CUR/secs")
 
 # slots_settled: once traffic stops, every TX slot of the vif is free again and nothing mapped
 slots_settled() {
     _i=0
     while [ $_i -lt 20 ]; do
-        _out=$(awk '$1=="slots:"{n+=$5} END{print n+0}' /sys/kernel/debug/znetback/$V/queues)
+        _out=$(awk '$1=="slots:"{n+=$5} END{print n+0}' "/sys/kernel/debug/znetback/$V/queues")
         [ "$_out" = 0 ] && [ "$(backend_stat "$V" pages_mapped_now)" = 0 ] && return 0
         sleep 0.5; _i=$((_i + 1))
     done
-    info "$V after $1: $(grep slots: /sys/kernel/debug/znetback/$V/queues | tr -s ' ' | paste -sd';'), pages_mapped_now $(backend_stat "$V" pages_mapped_now)"
+    info "$V after $1: $(grep slots: "/sys/kernel/debug/znetback/$V/queues" | tr -s ' ' | paste -sd';'), pages_mapped_now $(backend_stat "$V" pages_mapped_now)"
     return 1
 }
 
@@ -58,18 +59,18 @@ round() {
     failing "$1" || return 0
     rname=$1-every-$2
     echo "$3" > $P/tx_policy
-    h0=$(cat $P/fault_$1_hits) d0=$(backend_stat "$V" tx_dropped_errors)
+    h0=$(cat "$P/fault_$1_hits") d0=$(backend_stat "$V" tx_dropped_errors)
     m0=$(backend_stat "$V" map_errors) e0=$(guest_stat rx_errors)
     # a counter that cannot be read would read as "no change": never a silent pass
     if ! is_count "$h0" || ! is_count "$d0" || ! is_count "$m0" || ! is_count "$e0"; then
         fail "$rname-counters-readable" "hits '$h0' tx_dropped_errors '$d0' map_errors '$m0' guest rx_errors '$e0'"; return 1
     fi
-    echo "$2" > $P/fault_$1_every
+    echo "$2" > "$P/fault_$1_every"
     timed_xfer "$4" 4 "$rname-transfer-intact"
-    echo 0 > $P/fault_$1_every
-    h1=$(cat $P/fault_$1_hits) d1=$(backend_stat "$V" tx_dropped_errors)
+    echo 0 > "$P/fault_$1_every"
+    h1=$(cat "$P/fault_$1_hits") d1=$(backend_stat "$V" tx_dropped_errors)
     m1=$(backend_stat "$V" map_errors) e1=$(guest_stat rx_errors)
-    info "$rname: $((h1 - h0)) injected in $(cat $LAB_CUR/secs) s; tx_dropped_errors +$(($(count_or_0 "$d1") - $(count_or_0 "$d0"))), map_errors +$(($(count_or_0 "$m1") - $(count_or_0 "$m0"))), guest rx_errors +$(($(count_or_0 "$e1") - $(count_or_0 "$e0")))"
+    info "$rname: $((h1 - h0)) injected in $(cat "$LAB_CUR/secs") s; tx_dropped_errors +$(($(count_or_0 "$d1") - $(count_or_0 "$d0"))), map_errors +$(($(count_or_0 "$m1") - $(count_or_0 "$m0"))), guest rx_errors +$(($(count_or_0 "$e1") - $(count_or_0 "$e0")))"
     check "$rname-injected" grew "$h0" "$h1"
     case $1 in
     rx_copy) check "$rname-guest-saw-rx-errors" grew "$e0" "$e1" ;;
@@ -98,9 +99,9 @@ round rx_copy 100 0 d2g
 echo 1 > $P/tx_policy
 
 timed_xfer g2d 8 after-faults-g1-to-dom0
-after_g2d=$(cat $LAB_CUR/secs)
+after_g2d=$(cat "$LAB_CUR/secs")
 timed_xfer d2g 8 after-faults-dom0-to-g1
-after_d2g=$(cat $LAB_CUR/secs)
+after_d2g=$(cat "$LAB_CUR/secs")
 info "8 MiB took g2d $base_g2d s before, $after_g2d s after; d2g $base_d2g s before, $after_d2g s after"
 check throughput-back-g1-to-dom0 awk "BEGIN{exit !($after_g2d <= 2 * $base_g2d + 0.5)}"
 check throughput-back-dom0-to-g1 awk "BEGIN{exit !($after_d2g <= 2 * $base_d2g + 0.5)}"

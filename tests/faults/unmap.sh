@@ -1,6 +1,7 @@
 # Unmaps that fail (lab-only build, tests/variant-lab.sh faults): real Xen refuses one in N grant unmaps under md5-checked traffic; each refused page is counted, its slot is leaked and never answered (netfront never sees "Grant still in use"), the guest keeps moving data on the slots left, and the leaked pages stay mapped for as long as dom0 runs. Leaves them mapped: the last scenario of its boot.
 # lab-backend: znetback
 # lab-timeout: 400
+# shellcheck shell=dash
 #
 # What a leak costs, asserted as such: the torn-down queue and the module stay (rmmod is
 # refused), and Xen cannot free the destroyed guest while dom0 maps its pages (it stays a
@@ -11,7 +12,7 @@ if [ ! -w $P/fault_unmap_every ]; then
     fail fault-build "$P/fault_unmap_every missing: znetback.ko is not a fault-injection build"; exit 1
 fi
 debugfs_mounted
-leaked_slots() { awk '{for (i = 1; i < NF; i++) if ($i == "leaked") n += $(i + 1)} END{print n + 0}' /sys/kernel/debug/znetback/$V/queues; }
+leaked_slots() { awk '{for (i = 1; i < NF; i++) if ($i == "leaked") n += $(i + 1)} END{print n + 0}' "/sys/kernel/debug/znetback/$V/queues"; }
 lab_on_cleanup "echo 0 > $P/fault_unmap_every; echo 0 > $P/tx_policy"
 
 guest_start g1
@@ -40,7 +41,7 @@ expect_leaked "$h"
 # the slots left still carry the guest's traffic
 xfer_g2d g1 8 0 after-unmap-faults
 check_eq still-only-leaked-pages-mapped "$h" "$(backend_stat "$V" pages_mapped_now)"
-grep -E 'slots:|slot states:' /sys/kernel/debug/znetback/$V/queues | sed "s|^|LAB-INFO [$(scen)] $V|"
+grep -E 'slots:|slot states:' "/sys/kernel/debug/znetback/$V/queues" | sed "s|^|LAB-INFO [$(scen)] $V|"
 
 # detach: netfront ends its grants; the queue with leaked slots outlives the vif
 vif_detach g1 0 || exit 1

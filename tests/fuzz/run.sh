@@ -3,7 +3,7 @@
 # checked-in seeds; new inputs go to build/fuzz/corpus-<target>/, crashes to
 # build/fuzz/artifacts/.  Prints PASS/FAIL per target and "N passed, N failed".
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit
 SECONDS_EACH=${1:-20}
 BUILD=${BUILD:-build}
 passed=0

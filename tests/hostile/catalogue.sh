@@ -1,6 +1,7 @@
 # Hostile-guest catalogue: znbfront (a userspace netfront in guest g1) misbehaves on a second vif, one case at a time, while guest g2 moves verified traffic.
 # lab-backend: default
 # lab-timeout: 2400
+# shellcheck shell=dash
 #
 # Per case: the guest-side verdict of znbfront (error response / vif disabled / survived:
 # every request answered exactly once, under its own id, with the status the case allows),
@@ -10,6 +11,7 @@
 # that tx_headers_nonlinear stayed 0 (XSA-423): see hostile_headers_judge.
 #
 # HOSTILE_CASES="name ..." (from the host environment) runs only those cases.
+# shellcheck source=tests/hostile/lib.sh
 . /lab/tests/hostile/lib.sh
 hostile_setup || exit 1
 _cases=$(/usr/local/bin/znbfront cases | awk '{print $1 ":" $2}')

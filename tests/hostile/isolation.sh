@@ -1,6 +1,7 @@
 # Guest isolation: a guest that takes no packets cannot hold another guest's pages or traffic, and a vif whose pages the stack still holds cannot freeze xenwatch for other domains.
 # lab-backend: default
 # lab-timeout: 900
+# shellcheck shell=dash
 #
 # Part 0 (XSA-332): g1's znbfront notifies the shared event channel (case evtchn-storm) and then
 # the RX channel of split channels (rx-evtchn-storm) in a tight loop for $STORM s, with RX
@@ -16,6 +17,7 @@
 # Part 3: on a vif nothing else sends to, znbfront reconnects after a fatal disable and sends at
 # once, goes Closed -> Connected, and connects without feature-rx-notify: each must be served.
 # (Writes of module parameters out of their range: tests/lab/params.sh.)
+# shellcheck source=tests/hostile/lib.sh
 . /lab/tests/hostile/lib.sh
 STARVE=${ISOLATION_STARVE:-25}
 HOLD_MAX_MS=3000
@@ -103,7 +105,7 @@ guest_bg g2 "ping -q -s 30000 -i 0.01 -w $((STARVE - 2)) $A_IP" >/dev/null
         [ -n "$a" ] && [ "$a" -gt "$max" ] && max=$a
         i=$((i + 1)); sleep 1
     done
-    echo "$max" > $LAB_CUR/max-age
+    echo "$max" > "$LAB_CUR/max-age"
 ) &
 SAMPLER=$!
 sleep 5
@@ -115,12 +117,12 @@ info "g2 -> dom0 4 MiB took $(awk "BEGIN{print $t1 - $t0}") s while $A took noth
 wait $SAMPLER
 maps1=$(backend_stat "$B" map_ops)
 check sender-pages-mapped above "$maps1" "${maps0:-x}"
-max=$(cat $LAB_CUR/max-age)
+max=$(cat "$LAB_CUR/max-age")
 check slow-receiver-releases-senders-pages below "$max" $HOLD_MAX_MS
 hostile_vif_wait starving
 # the flow really went to the starving vif: delivered once it posted buffers, or dropped
-sent=$(cat /sys/class/net/$A/statistics/tx_packets)
-dropped=$(cat /sys/class/net/$A/statistics/tx_dropped)
+sent=$(cat "/sys/class/net/$A/statistics/tx_packets")
+dropped=$(cat "/sys/class/net/$A/statistics/tx_dropped")
 info "$A: delivered $sent and dropped $dropped packets for the starving guest ($(backend_stat "$A" guest_rx_expired) expired); $B oldest mapping peaked at ${max:-?} ms"
 check receiver-got-the-flow above $((${sent:-0} + ${dropped:-0})) 100
 # it held its head packet past ZNB_RX_HOLD_MS, so what waited for it was copied out of g2's pages
@@ -148,7 +150,7 @@ DETACH=$!
 # the backend tears the vif down once g2's netfront has closed: attach only after that
 FS=/local/domain/$(guest_domid g2)/device/vif/0/state
 i=0
-until [ "$(xenstore-read $FS 2>/dev/null || echo 6)" -ge 5 ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+until [ "$(xenstore-read "$FS" 2>/dev/null || echo 6)" -ge 5 ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
 sleep 1
 t0=$(uptime_s)
 if timeout 60 xl network-attach g1 devid=2 mac=00:16:3e:00:0a:02 bridge=xenbr0 >/dev/null 2>&1; then

@@ -1,4 +1,4 @@
-# shellcheck shell=sh
+# shellcheck shell=dash
 # Hostile-guest helpers, sourced by the tests/hostile scenarios: g1 runs znbfront (a
 # userspace netfront) on a second vif and misbehaves; g2 moves verified traffic meanwhile.
 HOSTILE_MAC=00:16:3e:00:09:02
@@ -67,6 +67,7 @@ hostile_headers_judge() { # CASE VIF ZNBFRONT-OUTPUT
 
 # hostile_attach [BRIDGE]: xl network-attach g1's second (hostile) vif on BRIDGE (default
 # xenbr0); true once its backend waits in InitWait for znbfront
+# shellcheck disable=SC2120 # the scenarios pass a bridge
 hostile_attach() {
     timeout 60 xl network-attach g1 devid=1 mac=$HOSTILE_MAC bridge="${1:-xenbr0}" >/dev/null 2>&1 &&
         hostile_wait_backend 2
@@ -75,8 +76,8 @@ hostile_attach() {
 hostile_detach() {
     _hv=$(guest_vif g1 1)
     timeout 60 xl network-detach g1 1 >/dev/null 2>&1
-    _i=0; while [ -e /sys/class/net/$_hv ] && [ $_i -lt 150 ]; do sleep 0.2; _i=$((_i + 1)); done
-    [ ! -e /sys/class/net/$_hv ]
+    _i=0; while [ -e "/sys/class/net/$_hv" ] && [ $_i -lt 150 ]; do sleep 0.2; _i=$((_i + 1)); done
+    [ ! -e "/sys/class/net/$_hv" ]
 }
 # quiet_bridge NAME SUBNET: a bridge nothing else sends on. IPv6 is off on it and on every
 # netdev created after it (the vifs): no neighbour discovery reaches a vif there, and a
@@ -116,8 +117,8 @@ hostile_case() {
     fi
     xfer_g2d g2 2 0 "$_c-g2-traffic" >/dev/null || { _ok=0; _why="$_why; g2 traffic broken"; }
     timeout 60 xl network-detach g1 1 >/dev/null 2>&1 || { _ok=0; _why="$_why; detach failed"; }
-    _i=0; while [ -e /sys/class/net/$_v ] && [ $_i -lt 150 ]; do sleep 0.2; _i=$((_i + 1)); done
-    [ ! -e /sys/class/net/$_v ] || { _ok=0; _why="$_why; $_v still exists"; }
+    _i=0; while [ -e "/sys/class/net/$_v" ] && [ $_i -lt 150 ]; do sleep 0.2; _i=$((_i + 1)); done
+    [ ! -e "/sys/class/net/$_v" ] || { _ok=0; _why="$_why; $_v still exists"; }
     _new=$(dmesg | awk -v m="$_mark" 'index($0, m) { p = 1; next } p')
     if echo "$_new" | grep -qE "$DOM0_BAD"; then
         _ok=0; _why="$_why; dom0 dmesg: $(echo "$_new" | grep -m1 -E "$DOM0_BAD")"

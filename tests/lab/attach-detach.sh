@@ -1,6 +1,7 @@
 # xl network-attach / network-detach cycles with md5-verified traffic on the hot-plugged vif, and detaches in the middle of transfers.
 # lab-backend: default
 # lab-timeout: 600
+# shellcheck shell=dash
 guest_start g1
 guest_wait g1 || exit 1
 hot_bridge xenbr1 1
@@ -11,22 +12,22 @@ attach() { # ROUND -> sets DEVID
 }
 diag() {
     info "diag: xl network-list: $(xl network-list g1 | tr '\n' '|')"
-    info "diag: xenbr1 ports: $(ls /sys/class/net/xenbr1/brif | tr '\n' ' ') neigh: $(ip neigh show 10.0.1.2)"
+    info "diag: xenbr1 ports: $(for p in /sys/class/net/xenbr1/brif/*; do printf '%s ' "${p##*/}"; done) neigh: $(ip neigh show 10.0.1.2)"
     guest_run g1 'ip -o addr; ip -o link; cat /tmp/netcfg.*' | sed 's/^/LAB-INFO [attach-detach] diag guest: /'
     tail -5 /var/log/xen/vif-lab.log | sed 's/^/LAB-INFO [attach-detach] diag vif-lab: /'
     guest_console g1 | tail -15 | sed 's/^/LAB-INFO [attach-detach] diag console: /'
 }
 for r in 1 2 3; do
     attach $r || continue
-    V=$(guest_vif g1 $DEVID)
+    V=$(guest_vif g1 "$DEVID")
     info "round $r: devid $DEVID ($V) $IP1"
-    [ -d /sys/module/znetback ] && check_eq "round$r-rx-thread-per-queue" "$(queues $V)" "$(rx_threads $V)"
+    [ -d /sys/module/znetback ] && check_eq "round$r-rx-thread-per-queue" "$(queues "$V")" "$(rx_threads "$V")"
     xfer_d2g g1 4 1 "round$r-xfer-dom0-to-g1-vif$DEVID"
     xfer_g2d g1 4 1 "round$r-xfer-g1-vif$DEVID-to-dom0"
     backend_stats "$V"
     assert_mappings_drained "$V"
     check "detach-$r" vif_detach g1 "$DEVID"
-    [ -d /sys/module/znetback ] && check_eq "round$r-rx-threads-gone" 0 "$(rx_threads $V)"
+    [ -d /sys/module/znetback ] && check_eq "round$r-rx-threads-gone" 0 "$(rx_threads "$V")"
 done
 # detach while the guest is sending (guest -> dom0 on the hot-plugged vif)
 attach mid-tx && {

@@ -1,6 +1,7 @@
 # Plain bridge forwarding: guest <-> peer netns (forwarded by dom0's bridge) and guest <-> dom0, md5-verified, ping; the vif's driver identity.
 # lab-backend: default
 # lab-timeout: 400
+# shellcheck shell=dash
 guest_start g1
 guest_wait g1 || exit 1
 check_vif_identity "$(guest_vif g1)"

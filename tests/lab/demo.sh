@@ -1,6 +1,7 @@
 # Demo: a guest gets a second vif with stock 'xl network-attach' and Debian's stock vif-bridge; 256 MiB move to a dom0 socket, to a second guest and back, md5-checked, and the backend's counters tell the story.
 # lab-backend: default
 # lab-timeout: 600
+# shellcheck shell=dash
 #
 # Lines starting with LAB-DEMO are the report `make demo` shows.
 DEMO_BLOB_MIB=64
@@ -30,10 +31,10 @@ check demo-attach-ping ping -c 2 -W 2 10.0.1.2 || exit 1
 # the stock script did the hotplug: xl recorded it, it reported connected and bridged the vif
 # (vif-bridge is bash: no bash, no hotplug-status, and the attach above fails)
 check_eq demo-script-is-stock-vif-bridge /etc/xen/scripts/vif-bridge \
-    "$(xenstore-read /local/domain/0/backend/vif/$D/1/script 2>/dev/null)"
+    "$(xenstore-read "/local/domain/0/backend/vif/$D/1/script" 2>/dev/null)"
 check_eq demo-vif-bridge-connected connected \
-    "$(xenstore-read /local/domain/0/backend/vif/$D/1/hotplug-status 2>/dev/null)"
-check_eq demo-vif-bridge-bridged xenbr0 "$(basename "$(readlink /sys/class/net/$V/master)")"
+    "$(xenstore-read "/local/domain/0/backend/vif/$D/1/hotplug-status" 2>/dev/null)"
+check_eq demo-vif-bridge-bridged xenbr0 "$(basename "$(readlink "/sys/class/net/$V/master")")"
 say "$V is up: $(xl network-list g1 | awk 'NR>2{print "handle " $1 ", state " $5}' | head -1); guest eth1 = 10.0.1.2; hot-plugged by Debian's vif-bridge"
 
 # A 64 MiB random blob on each side, fetched DEMO_ROUNDS times and md5-checked each time:
@@ -47,12 +48,12 @@ TOTAL=$((DEMO_BLOB_MIB * DEMO_ROUNDS))
 # DEMO_ROUNDS times and reports the rate and whether every round matched MD5.
 rounds() {
     _ok=1; _t0=$(uptime_s)
-    for _r in $(seq $DEMO_ROUNDS); do
+    for _r in $(seq "$DEMO_ROUNDS"); do
         [ "$($4)" = "$3" ] || _ok=0
     done
     _t1=$(uptime_s)
     if [ $_ok = 1 ]; then pass "$1" "$TOTAL MiB md5 ok"; else fail "$1" "md5 mismatch"; fi
-    say "$2: $TOTAL MiB in $DEMO_ROUNDS md5-checked rounds: $(_rate $TOTAL $_t0 $_t1), md5 $([ $_ok = 1 ] && echo ok || echo MISMATCH)"
+    say "$2: $TOTAL MiB in $DEMO_ROUNDS md5-checked rounds: $(_rate $TOTAL "$_t0" "$_t1"), md5 $([ $_ok = 1 ] && echo ok || echo MISMATCH)"
 }
 fetch_g1_to_dom0() { timeout 600 wget -q -O - http://10.0.1.2/demo.blob | md5sum | cut -d' ' -f1; }
 fetch_g1_to_g2() { guest_run g2 "wget -q -O - http://10.0.1.2/demo.blob | md5sum | cut -d' ' -f1" 600; }
@@ -71,12 +72,12 @@ rounds demo-dom0-to-guest "dom0 -> guest" "$D_SUM" fetch_dom0_to_g1
 
 if [ "$(backend_current)" = znetback ]; then
     sleep 1
-    _maps=$(stat_of $V map_ops) _unmaps=$(stat_of $V unmap_ops) _batches=$(stat_of $V unmap_batches)
+    _maps=$(stat_of "$V" map_ops) _unmaps=$(stat_of "$V" unmap_ops) _batches=$(stat_of "$V" unmap_batches)
     say "znetback counters for $V (guest TX = what dom0 received):"
-    say "  packets with mapped pages  $(stat_of $V tx_zerocopy_sent): never copied in dom0 $(stat_of $V tx_zerocopy_success), copied out by the stack (dom0 socket) $(stat_of $V tx_zerocopy_fail)"
+    say "  packets with mapped pages  $(stat_of "$V" tx_zerocopy_sent): never copied in dom0 $(stat_of "$V" tx_zerocopy_success), copied out by the stack (dom0 socket) $(stat_of "$V" tx_zerocopy_fail)"
     say "  grant maps $_maps, unmaps $_unmaps in $_batches hypercalls: mean unmap batch $(awk "BEGIN{b=$_batches; printf \"%.1f\", b ? $_unmaps/b : 0}")"
-    say "  pages mapped now $(stat_of $V pages_mapped_now), peak $(stat_of $V pages_mapped_peak); copy-outs $(stat_of $V copy_outs); TX responses $(stat_of $V tx_responses)"
-    say "  policy: packets mapped $(stat_of $V policy_mapped), copied $(stat_of $V policy_copied) (small $(stat_of $V policy_copied_small)), flows to copy $(stat_of $V policy_flows_to_copy), back to map $(stat_of $V policy_flows_to_map)"
+    say "  pages mapped now $(stat_of "$V" pages_mapped_now), peak $(stat_of "$V" pages_mapped_peak); copy-outs $(stat_of "$V" copy_outs); TX responses $(stat_of "$V" tx_responses)"
+    say "  policy: packets mapped $(stat_of "$V" policy_mapped), copied $(stat_of "$V" policy_copied) (small $(stat_of "$V" policy_copied_small)), flows to copy $(stat_of "$V" policy_flows_to_copy), back to map $(stat_of "$V" policy_flows_to_map)"
 fi
 
 # The demo's data move on vif D.1; eth0 of both guests carries only commands and ACKs,

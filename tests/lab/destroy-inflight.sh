@@ -1,6 +1,7 @@
 # Guest destroyed abruptly (xl destroy, no graceful detach) while dom0 still holds its pages: TX skbs in a 5 s netem queue, a stalled dom0 socket and a SIGSTOPped tcpdump; the domain must leave `xl list` once the holders let go, and a new guest must work afterwards.
 # lab-backend: default
 # lab-timeout: 400
+# shellcheck shell=dash
 lab_modprobe sch_netem || { fail modprobe-netem; exit 1; }
 guest_start g1
 guest_wait g1 || exit 1
@@ -47,7 +48,7 @@ T_CONT=""
 VIF_GONE="" DOM_GONE=""
 i=0
 while [ $i -lt 600 ] && { [ -z "$VIF_GONE" ] || [ -z "$DOM_GONE" ]; }; do
-    [ -z "$VIF_GONE" ] && [ ! -e /sys/class/net/$V ] && VIF_GONE=$(since)
+    [ -z "$VIF_GONE" ] && [ ! -e "/sys/class/net/$V" ] && VIF_GONE=$(since)
     [ -z "$DOM_GONE" ] && ! xl list "$D" >/dev/null 2>&1 && DOM_GONE=$(since)
     if [ -z "$T_CONT" ] && [ "$(since | cut -d. -f1)" -ge 10 ]; then kill -CONT $TD; T_CONT=$(since); fi
     sleep 0.2; i=$((i + 1))

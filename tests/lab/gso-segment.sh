@@ -1,6 +1,7 @@
 # Software GSO on the forwarding path: bridge -> veth with "tso off gso on" (skb_segment shares the guest's frags), then "sg off" (linearized copies).
 # lab-backend: default
 # lab-timeout: 400
+# shellcheck shell=dash
 guest_start g1 vcpus=2
 guest_wait g1 || exit 1
 peer_create

@@ -1,6 +1,7 @@
 # Two guests through the bridge: data both ways between them, then both directions at once, iperf3 guest->guest.
 # lab-backend: default
 # lab-timeout: 500
+# shellcheck shell=dash
 guest_start g1 vcpus=2
 guest_start g2
 guest_wait g1 || exit 1

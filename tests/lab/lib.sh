@@ -1,4 +1,4 @@
-# shellcheck shell=sh
+# shellcheck shell=dash
 # znetback lab: dom0-side helpers (busybox sh). Sourced by the dom0 /init and by every
 # scenario. A scenario (tests/lab/NAME.sh) runs in /tmp/lab/cur after common setup:
 #   - xenstored/xenconsoled up, backend ($LAB_BACKEND) loaded, xenbr0 = 10.0.0.1/24,
@@ -16,6 +16,7 @@ LAB_CUR=/tmp/lab/cur
 # iproute2 binaries (netns, veth, tc qdiscs/filters) explicitly
 ip() { /sbin/ip "$@"; }
 tc() { /sbin/tc "$@"; }
+# shellcheck disable=SC2034 # the scenarios' address of dom0
 DOM0_IP=10.0.0.1
 PEER_IP=10.0.0.100
 
@@ -54,11 +55,11 @@ lab_modprobe() { # NAME: insmod NAME after its dependencies (deps from modinfo a
     local _m _deps _d
     _m=$(echo "$1" | tr '-' '_')
     grep -q "^$_m " /proc/modules && return 0
-    [ -d /sys/module/$_m ] && return 0
+    [ -d "/sys/module/$_m" ] && return 0
     _deps=$(cat /lib/modules/lab/moddeps* 2>/dev/null | awk -v m="$_m" '$1==m{for(i=2;i<=NF;i++)print $i; exit}')
     for _d in $_deps; do lab_modprobe "$_d" || return 1; done
-    [ -e /lib/modules/lab/$_m.ko ] || { echo "LAB-WARN module $_m not in image"; return 1; }
-    insmod /lib/modules/lab/$_m.ko
+    [ -e "/lib/modules/lab/$_m.ko" ] || { echo "LAB-WARN module $_m not in image"; return 1; }
+    insmod "/lib/modules/lab/$_m.ko"
 }
 backend_current() {
     if grep -q '^znetback ' /proc/modules; then echo znetback
@@ -92,8 +93,8 @@ guest_start() {
     if [ -z "$_k" ]; then _k=$(( $(cat $LAB_CUR/guests 2>/dev/null | wc -l) + 1 )); fi
     _h=$(printf '%02x' $((_k + 1)))
     _vl="'mac=00:16:3e:00:00:$_h,bridge=xenbr0${_rate:+,rate=$_rate}${_script:+,script=$_script}'"
-    _j=1; while [ $_j -lt $_vifs ]; do _vl="$_vl, 'mac=00:16:3e:00:$(printf %02x $_j):$_h,bridge=xenbr0'"; _j=$((_j+1)); done
-    cat > $LAB_CUR/$_g.cfg <<EOF
+    _j=1; while [ $_j -lt "$_vifs" ]; do _vl="$_vl, 'mac=00:16:3e:00:$(printf %02x $_j):$_h,bridge=xenbr0'"; _j=$((_j+1)); done
+    cat > "$LAB_CUR/$_g.cfg" <<EOF
 name = "$_g"
 type = "$_type"
 kernel = "/guest/vmlinuz"
@@ -108,15 +109,17 @@ EOF
     echo "$_g $_k" >> $LAB_CUR/guests
     # xenconsoled appends to guest-NAME.log: this guest's console starts at the current end
     _log=$(guest_console_log "$_g")
-    if [ -e "$_log" ]; then wc -c < "$_log"; else echo 0; fi > $LAB_CUR/$_g.console-offset
+    if [ -e "$_log" ]; then wc -c < "$_log"; else echo 0; fi > "$LAB_CUR/$_g.console-offset"
     _t0=$(uptime_s)
-    if ! xl create $LAB_CUR/$_g.cfg > $LAB_CUR/$_g.create.log 2>&1; then
-        sed 's/^/LAB-INFO xl create: /' $LAB_CUR/$_g.create.log
+    if ! xl create "$LAB_CUR/$_g.cfg" > "$LAB_CUR/$_g.create.log" 2>&1; then
+        sed 's/^/LAB-INFO xl create: /' "$LAB_CUR/$_g.create.log"
         fail "create-$_g" "xl create failed"; return 1
     fi
-    info "guest $_g (domid $(xl domid $_g), ip $(guest_ip $_g), vcpus $_vcpus) created in $(awk "BEGIN{print $(uptime_s)-$_t0}")s"
+    info "guest $_g (domid $(xl domid "$_g"), ip $(guest_ip "$_g"), vcpus $_vcpus) created in $(awk "BEGIN{print $(uptime_s)-$_t0}")s"
 }
 guest_k() { awk -v g="$1" '$1==g{print $2}' $LAB_CUR/guests; }
+# lab_guests: the guests this scenario created (guest_start), one a line
+lab_guests() { awk '{print $1}' $LAB_CUR/guests 2>/dev/null; }
 guest_ip() { echo "10.0.${2:-0}.$(( $(guest_k "$1") + 1 ))"; }     # NAME [SUBNET]
 guest_mac() { printf '00:16:3e:00:%02x:%02x\n' "${2:-0}" $(( $(guest_k "$1") + 1 )); }
 guest_domid() { xl domid "$1" 2>/dev/null; }
@@ -124,7 +127,7 @@ guest_vif() { echo "vif$(guest_domid "$1").${2:-0}"; }   # NAME [DEVID] -> dom0 
 guest_console_log() { echo "/var/log/xen/console/guest-$1.log"; }
 # guest_console NAME: what this guest (not an earlier one of the same name) wrote to its console
 guest_console() {
-    tail -c +$(( $(cat $LAB_CUR/$1.console-offset 2>/dev/null || echo 0) + 1 )) "$(guest_console_log "$1")" 2>/dev/null | tr -d '\r'
+    tail -c +$(( $(cat "$LAB_CUR/$1.console-offset" 2>/dev/null || echo 0) + 1 )) "$(guest_console_log "$1")" 2>/dev/null | tr -d '\r'
 }
 
 # guest_run NAME CMD [TIMEOUT]: run a shell snippet in the guest (over its eth0 HTTP command
@@ -154,8 +157,8 @@ guest_wait() {
 # all transfers: random blob, HTTP (busybox httpd + wget), md5 compared end to end
 _rate() { awk "BEGIN{d=$3-$2; if(d<=0)d=0.001; printf \"%.1f MiB in %.1fs = %.2f MiB/s\", $1, d, $1/d}"; }
 blob_dom0() { # NAME MiB -> /lab/www/NAME, prints md5
-    dd if=/dev/urandom of=/lab/www/$1 bs=1M count=$2 2>/dev/null
-    md5sum /lab/www/$1 | cut -d' ' -f1
+    dd if=/dev/urandom of="/lab/www/$1" bs=1M count="$2" 2>/dev/null
+    md5sum "/lab/www/$1" | cut -d' ' -f1
 }
 blob_guest() { # GUEST NAME MiB -> guest:/www/NAME, prints md5
     guest_run "$1" "dd if=/dev/urandom of=/www/$2 bs=1M count=$3 2>/dev/null; md5sum /www/$2 | cut -d' ' -f1"
@@ -167,22 +170,22 @@ blob_guest() { # GUEST NAME MiB -> guest:/www/NAME, prints md5
 peer_create() {
     _p=${1:-peer}; _br=${2:-xenbr0}
     lab_modprobe veth || return 1
-    ip netns del $_p 2>/dev/null; ip link del ${_p}0 2>/dev/null
-    ip netns add $_p || { fail "peer-$_p" "ip netns add failed"; return 1; }
+    ip netns del "$_p" 2>/dev/null; ip link del "${_p}0" 2>/dev/null
+    ip netns add "$_p" || { fail "peer-$_p" "ip netns add failed"; return 1; }
     lab_on_cleanup "ip netns del $_p"
-    ip link add ${_p}0 type veth peer name ${_p}1 || return 1
+    ip link add "${_p}0" type veth peer name "${_p}1" || return 1
     lab_on_cleanup "ip link del ${_p}0"
-    ip link set ${_p}1 netns $_p
-    ip link set ${_p}0 master $_br
-    ip link set ${_p}0 up
-    ip netns exec $_p ip link set lo up
-    ip netns exec $_p ip addr add $PEER_IP/24 dev ${_p}1
-    ip netns exec $_p ip link set ${_p}1 up
-    ip netns exec $_p httpd -f -p $PEER_IP:80 -h /lab/www &
+    ip link set "${_p}1" netns "$_p"
+    ip link set "${_p}0" master "$_br"
+    ip link set "${_p}0" up
+    ip netns exec "$_p" ip link set lo up
+    ip netns exec "$_p" ip addr add $PEER_IP/24 dev "${_p}1"
+    ip netns exec "$_p" ip link set "${_p}1" up
+    ip netns exec "$_p" httpd -f -p $PEER_IP:80 -h /lab/www &
     lab_on_cleanup "kill $! 2>/dev/null"
     info "peer netns $_p up: ${_p}0 on $_br, ${_p}1 = $PEER_IP"
 }
-peer() { ip netns exec ${PEER:-peer} "$@"; }
+peer() { ip netns exec "${PEER:-peer}" "$@"; }
 # Every transfer: a random blob served over HTTP, fetched by a command that prints the md5 of
 # what it received; the check compares it with the blob's md5 and reports the rate.
 _blob_id() { _b=b$(cut -c1-8 /proc/sys/kernel/random/uuid); }
@@ -190,28 +193,28 @@ _blob_id() { _b=b$(cut -c1-8 /proc/sys/kernel/random/uuid); }
 _timed_md5() {
     _n=$1 _mib=$2 _sum=$3
     _t0=$(uptime_s); _got=$($4); _t1=$(uptime_s)
-    check_eq "$_n" "$_sum" "$_got" && info "$_n: $(_rate "$_mib" $_t0 $_t1)"
+    check_eq "$_n" "$_sum" "$_got" && info "$_n: $(_rate "$_mib" "$_t0" "$_t1")"
 }
 # _from_guest CHECKNAME GUEST MiB FETCH: the blob lives in GUEST's web root
 _from_guest() {
     _blob_id
-    _sum=$(blob_guest "$2" $_b "$3") || { fail "$1" "blob in guest failed"; return 1; }
+    _sum=$(blob_guest "$2" "$_b" "$3") || { fail "$1" "blob in guest failed"; return 1; }
     _timed_md5 "$1" "$3" "$_sum" "$4"; _rc=$?
     guest_run "$2" "rm -f /www/$_b" >/dev/null
-    return $_rc
+    return "$_rc"
 }
 # _from_dom0 CHECKNAME MiB FETCH: the blob lives in dom0's web root (also served by the peer)
 _from_dom0() {
     _blob_id
-    _sum=$(blob_dom0 $_b "$2")
+    _sum=$(blob_dom0 "$_b" "$2")
     _timed_md5 "$1" "$2" "$_sum" "$3"; _rc=$?
-    rm -f /lab/www/$_b
+    rm -f "/lab/www/$_b"
     return $_rc
 }
 _md5_of_stdin() { md5sum | cut -d' ' -f1; }
 # The fetchers read the endpoints from _src/_dst/_net, set by the xfer_* below.
 _fetch_by_dom0() { timeout 600 wget -q -O - "http://$(guest_ip "$_src" "$_net")/$_b" | _md5_of_stdin; }
-_fetch_by_peer() { timeout 900 /sbin/ip netns exec ${PEER:-peer} wget -q -O - "http://$(guest_ip "$_src")/$_b" | _md5_of_stdin; }
+_fetch_by_peer() { timeout 900 /sbin/ip netns exec "${PEER:-peer}" wget -q -O - "http://$(guest_ip "$_src")/$_b" | _md5_of_stdin; }
 _fetch_by_guest() { guest_run "$_dst" "wget -q -O - http://$_from/$_b | md5sum | cut -d' ' -f1" 900; }
 
 # xfer_g2d GUEST MiB [SUBNET] [CHECKNAME]: guest -> dom0 local socket
@@ -237,7 +240,7 @@ ping_check() { # NAME [COUNT] [NETNS]: ping guest eth0 from dom0 (or from netns)
 # ---------------------------------------------------------------- backend counters
 # backend_stats VIF: print the backend's ethtool counters (znetback: pages_mapped_now, ...)
 backend_stats() {
-    [ -e /sys/class/net/$1 ] || return 0
+    [ -e "/sys/class/net/$1" ] || return 0
     ethtool -S "$1" 2>/dev/null | tr -s ' ' | sed "s|^|LAB-INFO [$(scen)] ethtool -S $1:|" | head -60
 }
 # backend_stat VIF NAME -> value (empty if the backend has no such counter)
@@ -407,14 +410,16 @@ vif_devids() { xl network-list "$1" 2>/dev/null | awk 'NR>1{print $1}'; }
 vif_detach() {
     _v=$(guest_vif "$1" "$2")
     if ! timeout 60 xl network-detach "$1" "$2"; then fail "detach-$1-$2" "xl network-detach failed"; return 1; fi
-    _i=0; while [ -e /sys/class/net/$_v ] && [ $_i -lt 100 ]; do sleep 0.2; _i=$((_i+1)); done
-    [ ! -e /sys/class/net/$_v ] || { fail "detach-$1-$2" "$_v still exists"; return 1; }
+    _i=0; while [ -e "/sys/class/net/$_v" ] && [ $_i -lt 100 ]; do sleep 0.2; _i=$((_i+1)); done
+    [ ! -e "/sys/class/net/$_v" ] || { fail "detach-$1-$2" "$_v still exists"; return 1; }
 }
 
+# dom0_vifs: the backend's vifs in dom0 (vifD.H netdevs), one a line
+dom0_vifs() { for _nv in /sys/class/net/vif*; do [ ! -e "$_nv" ] || echo "${_nv##*/}"; done; }
 # rx_threads VIF: how many znetback guest RX threads (vifD.H-qN-rx) VIF has
 rx_threads() { grep -lx "$1-q[0-9]*-rx" /proc/[0-9]*/comm 2>/dev/null | wc -l; }
 # queues VIF: the netdev's transmit queues (one per queue pair)
-queues() { ls -d /sys/class/net/$1/queues/tx-* | wc -l; }
+queues() { find "/sys/class/net/$1/queues" -maxdepth 1 -name 'tx-*' | wc -l; }
 
 # hot_bridge NAME SUBNET: a second bridge (dom0 = 10.0.SUBNET.1) for hot-plugged vifs
 hot_bridge() {
@@ -438,7 +443,7 @@ vif_attach() {
 
 # lab_teardown: run by /init after each scenario (also after a timeout / failure)
 lab_teardown() {
-    for _g in $(awk '{print $1}' $LAB_CUR/guests 2>/dev/null); do
+    for _g in $(lab_guests); do
         xl domid "$_g" >/dev/null 2>&1 || { warn "guest $_g is not running at teardown"; check_guest_dmesg "$_g"; continue; }
         for _d in $(vif_devids "$_g"); do
             backend_stats "$(guest_vif "$_g" "$_d")"
@@ -449,10 +454,10 @@ lab_teardown() {
         sleep 1
         check_guest_dmesg "$_g"
         xl destroy "$_g" || fail "destroy-$_g"
-        guest_console "$_g" > $LAB_CUR/guest-$_g.log
+        guest_console "$_g" > "$LAB_CUR/guest-$_g.log"
     done
-    _i=0; while ls /sys/class/net | grep -q '^vif' && [ $_i -lt 50 ]; do sleep 0.2; _i=$((_i+1)); done
-    _left=$(ls /sys/class/net | grep '^vif')
+    _i=0; while [ -n "$(dom0_vifs)" ] && [ $_i -lt 50 ]; do sleep 0.2; _i=$((_i+1)); done
+    _left=$(dom0_vifs)
     [ -z "$_left" ] || fail backend-vifs-gone "left: $_left"
     assert_global_drained 30
     [ -z "$(xenstore-ls /local/domain/0/backend/vif 2>/dev/null)" ] || warn "backend/vif xenstore entries left: $(xenstore-list /local/domain/0/backend/vif 2>/dev/null | tr '\n' ' ')"

@@ -1,11 +1,12 @@
 # Guest <-> sockets in dom0 itself: HTTP both ways, iperf3 TCP both directions + UDP, and a slow reader leaving skbs queued in a dom0 socket.
 # lab-backend: default
 # lab-timeout: 400
+# shellcheck shell=dash
 guest_start g1 vcpus=2
 guest_wait g1 || exit 1
 xfer_g2d g1 32
 xfer_d2g g1 16
-iperf3 -s -D -p 5201 --logfile $LAB_CUR/iperf3-server.log
+iperf3 -s -D -p 5201 --logfile "$LAB_CUR/iperf3-server.log"
 lab_on_cleanup "killall iperf3"
 sleep 1
 for mode in "" "-R"; do

@@ -1,6 +1,7 @@
 # tc mirred: everything the guest sends (vif ingress) is mirrored to a second device while data flows to the peer and to dom0.
 # lab-backend: default
 # lab-timeout: 400
+# shellcheck shell=dash
 for m in sch_ingress act_mirred cls_matchall veth; do lab_modprobe $m || { fail modprobe-$m; exit 1; }; done
 guest_start g1
 guest_wait g1 || exit 1
@@ -13,7 +14,7 @@ check tc-mirred tc filter add dev "$V" parent ffff: matchall action mirred egres
 # dom0 -> guest direction mirrored too (vif egress)
 tc qdisc add dev "$V" root handle 1: prio && \
     check tc-mirred-egress tc filter add dev "$V" parent 1: matchall action mirred egress mirror dev mir0
-tcpdump -Z root -i mir1 -nn -s 64 -U -w $LAB_CUR/mir.pcap >$LAB_CUR/tcpdump-mir.log 2>&1 &
+tcpdump -Z root -i mir1 -nn -s 64 -U -w "$LAB_CUR/mir.pcap" >"$LAB_CUR/tcpdump-mir.log" 2>&1 &
 P=$!; lab_on_cleanup "kill $P"
 sleep 2
 rx0=$(cat /sys/class/net/mir1/statistics/rx_packets)

@@ -1,6 +1,7 @@
 # Forwarding through a veth leg with netem (delay 50ms reorder 25% duplicate 10%): guest skbs are held, duplicated and reordered.
 # lab-backend: default
 # lab-timeout: 500
+# shellcheck shell=dash
 lab_modprobe sch_netem || { fail modprobe-netem; exit 1; }
 guest_start g1
 guest_wait g1 || exit 1

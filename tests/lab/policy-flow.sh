@@ -1,6 +1,7 @@
 # Copy or map per flow (tx_policy=auto): one guest streams to a dom0 socket and to a second guest at once; the dom0-socket flow must end up grant-copied, the guest-to-guest flow must stay mapped, and a flow whose destination moves from dom0 to the second guest must return to mapping within the probe bound.
 # lab-backend: znetback
 # lab-timeout: 420
+# shellcheck shell=dash
 P=/sys/module/znetback/parameters
 echo 0 > $P/tx_policy
 info "tx_policy=$(cat $P/tx_policy) tx_copy_below=$(cat $P/tx_copy_below)"
@@ -22,7 +23,7 @@ ip addr add $MOVER/32 dev xenbr0 && lab_on_cleanup "ip addr del $MOVER/32 dev xe
 BR_MAC=$(cat /sys/class/net/xenbr0/address)
 G2_MAC=$(guest_mac g2)
 check mover-via-dom0 quietly guest_run g1 "arp -i eth0 -s $MOVER $BR_MAC"
-iperf3 -s -B $DOM0_IP -p 5201 -D
+iperf3 -s -B "$DOM0_IP" -p 5201 -D
 iperf3 -s -B $MOVER -p 5202 -D
 guest_bg g2 "iperf3 -s -p 5203"
 sleep 1

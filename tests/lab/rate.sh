@@ -1,6 +1,7 @@
 # xl's vif rate= (#17): a guest attached with rate=10Mb/s transmits at that rate, a live change of the backend's rate key takes effect at once, removing it lifts the limit at once (even for a queue waiting for a refill 30 s away), and a guest without one is not limited.
 # lab-backend: default
 # lab-timeout: 300
+# shellcheck shell=dash
 iperf3 -s -D -p 5201
 iperf3 -s -D -p 5202
 lab_on_cleanup "killall iperf3"
@@ -45,9 +46,9 @@ sleep 1
 guest_bg g1 "iperf3 -c $DOM0_IP -p 5202 -u -b 50M -t 3"
 sleep 3
 [ -d /sys/kernel/debug/znetback ] || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-head -3 /sys/kernel/debug/znetback/$(guest_vif g1)/queues 2>&1 | sed "s/^/LAB-INFO [rate] queues: /"
+head -3 "/sys/kernel/debug/znetback/$(guest_vif g1)/queues" 2>&1 | sed "s/^/LAB-INFO [rate] queues: /"
 case $LAB_BACKEND in
-    znetback) check rate-slow-throttles grep -q 'tx_throttled 1' /sys/kernel/debug/znetback/$(guest_vif g1)/queues ;;
+    znetback) check rate-slow-throttles grep -q 'tx_throttled 1' "/sys/kernel/debug/znetback/$(guest_vif g1)/queues" ;;
 esac
 xenstore-rm "$key"
 check_mbit rate-removed-not-limited-at-once "$(g2d_mbit g1)" 40 100000

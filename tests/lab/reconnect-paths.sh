@@ -1,6 +1,7 @@
 # The connect paths not covered elsewhere: a guest's first boot, a guest reboot (a new domain, a new vif) and a netfront unbind/bind inside the guest, as a module reload does (the same domain reconnects its vif). After each, one ping must be answered at once, without waiting for another event, and 8 MiB must cross each way (#13). (Save/restore: save-restore; migration: pvh/migrate; a reconnect after a fatal disable: hostile/isolation.)
 # lab-backend: default
 # lab-timeout: 600
+# shellcheck shell=dash
 D_SUM=$(blob_dom0 rc 8)
 lab_on_cleanup "rm -f /lab/www/rc"
 guest_start g1 1 memory=128 || exit 1
@@ -33,7 +34,7 @@ after_reconnect first-boot
 # /init handles no shutdown request (xl reboot), so the guest reboots itself.
 old=$(guest_domid g1)
 # the console keeps both boots: from here on the guest is judged by what follows
-wc -c < "$(guest_console_log g1)" > $LAB_CUR/g1.console-offset
+wc -c < "$(guest_console_log g1)" > "$LAB_CUR/g1.console-offset"
 guest_bg g1 "sleep 0.5; reboot -f" >/dev/null
 _i=0; while [ "$(guest_domid g1)" = "$old" ] || [ -z "$(guest_domid g1)" ]; do
     [ $_i -gt 120 ] && break; sleep 0.5; _i=$((_i + 1))

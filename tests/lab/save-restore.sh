@@ -1,6 +1,7 @@
 # xl save / xl restore of a guest with traffic in flight both ways and a UDP stream from it, LAB_SAVE_CYCLES (20) times: after each restore the guest's netfront reconnects to a fresh vif while it still has packets to send; one ping must be answered at once, then 8 MiB each way (md5) within 60 s, and nothing may stay mapped (#13).
 # lab-backend: default
 # lab-timeout: 1500
+# shellcheck shell=dash
 #
 # A netfront that transmits while its new queue is bound but not yet live must still get its
 # first TX notification: Linux netfront reclaims TX slots only from its TX interrupt, and a
@@ -31,13 +32,13 @@ while [ $i -le "$N" ]; do
     fetch=$!
     guest_bg g1 "wget -q -O /dev/null http://10.0.0.1/sr" >/dev/null
     sleep 0.5
-    if ! timeout 120 xl save g1 $SAVE > $LAB_CUR/save.log 2>&1; then
-        bad_save=$((bad_save + 1)); sed "s|^|LAB-INFO [$(scen)] cycle $i xl save: |" $LAB_CUR/save.log
+    if ! timeout 120 xl save g1 $SAVE > "$LAB_CUR/save.log" 2>&1; then
+        bad_save=$((bad_save + 1)); sed "s|^|LAB-INFO [$(scen)] cycle $i xl save: |" "$LAB_CUR/save.log"
         break
     fi
     wait $fetch 2>/dev/null
-    if ! timeout 120 xl restore $SAVE > $LAB_CUR/restore.log 2>&1; then
-        bad_restore=$((bad_restore + 1)); sed "s|^|LAB-INFO [$(scen)] cycle $i xl restore: |" $LAB_CUR/restore.log
+    if ! timeout 120 xl restore $SAVE > "$LAB_CUR/restore.log" 2>&1; then
+        bad_restore=$((bad_restore + 1)); sed "s|^|LAB-INFO [$(scen)] cycle $i xl restore: |" "$LAB_CUR/restore.log"
         break
     fi
     rm -f $SAVE

@@ -1,6 +1,7 @@
 # Guest XDP (#17): the backend offers feature-xdp-headroom; when the guest's netfront attaches an XDP program it asks for headroom, the backend reads it and puts every packet after it. The program (tools/xdp/drop-udp-port.bpf.c) then drops UDP to port 7777 while other traffic passes with its bytes intact; detaching it gives the port back, and a second attach and detach work the same.
 # lab-backend: default
 # lab-timeout: 420
+# shellcheck shell=dash
 guest_start g1
 guest_wait g1 || exit 1
 IP=$(guest_ip g1)
@@ -55,7 +56,7 @@ for round in 1 2; do
     check_eq guest-asked-headroom-$round 256 "$(xenstore-read "$FE/xdp-headroom" 2>/dev/null)"
     if backend_is_znetback; then
         eventually backend-connected-again-$round 4 xenstore-read "$BE/state"
-        eventually backend-read-headroom-$round 256 cat /sys/kernel/debug/znetback/$V/xdp_headroom
+        eventually backend-read-headroom-$round 256 cat "/sys/kernel/debug/znetback/$V/xdp_headroom"
     fi
     check only-udp-7777-dropped-by-guest-xdp-$round only_7777_dropped
     check ping-with-xdp-$round quietly ping -c 3 -W 2 "$IP"
@@ -75,7 +76,7 @@ for round in 1 2; do
     check_eq guest-dropped-headroom-$round 0 "$(xenstore-read "$FE/xdp-headroom" 2>/dev/null)"
     check detached-$round guest_xdp no
     if backend_is_znetback; then
-        eventually backend-read-no-headroom-$round 0 cat /sys/kernel/debug/znetback/$V/xdp_headroom
+        eventually backend-read-no-headroom-$round 0 cat "/sys/kernel/debug/znetback/$V/xdp_headroom"
     fi
     check udp-7777-passes-after-detach-$round udp_reaches 7777
 done

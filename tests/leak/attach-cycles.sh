@@ -1,6 +1,7 @@
 # Leak check: 100 stock xl network-attach / network-detach cycles of one running guest, md5-checked traffic both ways each time; mappings, dom0 memory, Xen free memory and the module refcount must not grow.
 # lab-backend: default
 # lab-timeout: 1200
+# shellcheck shell=dash
 N=${LAB_ATTACH_CYCLES:-100}
 WARMUP=5
 guest_start g1
@@ -10,7 +11,7 @@ IP1=$(guest_ip g1 1)
 
 # a failed transfer shows where the rings stand: a stall leaves requests unconsumed
 ring_state() {
-    cat /sys/kernel/debug/znetback/"$1"/queues 2>/dev/null | head -12 | sed "s|^|LAB-INFO [$(scen)] $1 queues: |"
+    head -12 "/sys/kernel/debug/znetback/$1/queues" 2>/dev/null | sed "s|^|LAB-INFO [$(scen)] $1 queues: |"
     ethtool -S "$1" 2>/dev/null | grep -E 'pages_mapped_now|tx_responses|busy_deferrals' | tr -s ' ' | sed "s|^|LAB-INFO [$(scen)] $1:|"
 }
 # one blob each way, fetched once per cycle over the hot-plugged vif

@@ -1,6 +1,7 @@
 # Leak check: repeated guest lifecycles (graceful detach and abrupt destroy, traffic through a netem queue each time); Xen free memory, dom0 memory, backend module refcount and mapped pages must return to baseline.
 # lab-backend: default
 # lab-timeout: 900
+# shellcheck shell=dash
 N=${LAB_LEAK_CYCLES:-3}
 lab_modprobe sch_netem || { fail modprobe-netem; exit 1; }
 peer_create
@@ -23,10 +24,10 @@ cycle() { # I HOW
     xl destroy "c$1"
     kill $_w 2>/dev/null; wait $_w 2>/dev/null
     info "cycle $1: $2 end took $(awk "BEGIN{print $(uptime_s)-$_t}")s"
-    _i=0; while ls /sys/class/net | grep -q '^vif' && [ $_i -lt 100 ]; do sleep 0.2; _i=$((_i+1)); done
+    _i=0; while [ -n "$(dom0_vifs)" ] && [ $_i -lt 100 ]; do sleep 0.2; _i=$((_i+1)); done
     check_guest_dmesg "c$1"
     # forget the guest: lab_teardown must not handle it again
-    sed -i "/^c$1 /d" $LAB_CUR/guests
+    sed -i "/^c$1 /d" "$LAB_CUR/guests"
 }
 cycle 0 graceful
 sleep 3
@@ -47,4 +48,4 @@ check_eq xen-free-memory-back "$B_XEN" "$A_XEN"
 check dom0-memory-within-16MiB [ $((B_AVAIL - A_AVAIL)) -lt 16 ]
 check_eq backend-module-refcount-zero 0 "$(modref)"
 assert_global_drained 30
-check no-vif-left [ -z "$(ls /sys/class/net | grep '^vif')" ]
+check no-vif-left [ -z "$(dom0_vifs)" ]

@@ -1,6 +1,7 @@
 # Leak check: after its guests are gone the backend module unloads, reloads and serves a new guest cleanly, twice in a row, with nothing left mapped or registered in between.
 # lab-backend: default
 # lab-timeout: 500
+# shellcheck shell=dash
 B=$(backend_current)
 M=$(echo "$B" | tr - _)
 unload_reload() { # ROUND
@@ -21,7 +22,7 @@ serve_guest() { # NAME: a guest on the freshly loaded module, traffic both ways,
     check "detach-$1" vif_detach "$1" 0
     check_guest_dmesg "$1"
     check "destroy-$1" xl destroy "$1"
-    sed -i "/^$1 /d" $LAB_CUR/guests
+    sed -i "/^$1 /d" "$LAB_CUR/guests"
     _i=0; while xl domid "$1" >/dev/null 2>&1 && [ $_i -lt 50 ]; do sleep 0.2; _i=$((_i + 1)); done
     check "domain-gone-$1" sh -c "! xl domid $1 >/dev/null 2>&1"
 }

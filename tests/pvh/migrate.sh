@@ -1,6 +1,7 @@
 # Live migration of a PVH guest to the same host (xl migrate piped into xl migrate-receive), LAB_MIGRATIONS (5) times with traffic in flight: one TCP stream from the guest must carry data after every migration, fetches both ways started with it arrive md5-intact, a ping after each is answered at once, and the source's vif, mappings and domain are gone (#13). Needs a lab booted with LAB_CPU=qemu64,+svm,+npt (make lab-migrate).
 # lab-backend: default
 # lab-timeout: 900
+# shellcheck shell=dash
 #
 # A migration suspends the guest on a vif that still has requests and mapped pages in
 # flight, and resumes it in a new domain whose netfront reconnects to a fresh vif while its
@@ -43,17 +44,17 @@ i=1
 while [ $i -le "$N" ]; do
     old=$(guest_domid g1) old_vif=$(guest_vif g1)
     # in flight when the guest is suspended: a fetch from it and one by it
-    timeout 90 wget -q -O - "http://$IP/mig" 2>/dev/null | md5sum | cut -d' ' -f1 > $LAB_CUR/from-guest.md5 &
+    timeout 90 wget -q -O - "http://$IP/mig" 2>/dev/null | md5sum | cut -d' ' -f1 > "$LAB_CUR/from-guest.md5" &
     fetch=$!
     guest_bg g1 "wget -q -O - http://10.0.0.1/mig | md5sum | cut -d' ' -f1 > /tmp/to-guest.md5" >/dev/null
-    if ! timeout 180 xl migrate -s "" g1 "xl migrate-receive" > $LAB_CUR/migrate.log 2>&1; then
-        bad_migrate=$((bad_migrate + 1)); sed "s|^|LAB-INFO [$(scen)] migration $i: |" $LAB_CUR/migrate.log
+    if ! timeout 180 xl migrate -s "" g1 "xl migrate-receive" > "$LAB_CUR/migrate.log" 2>&1; then
+        bad_migrate=$((bad_migrate + 1)); sed "s|^|LAB-INFO [$(scen)] migration $i: |" "$LAB_CUR/migrate.log"
         # a guest that triple-faulted under QEMU's emulated SVM cannot be saved (#21)
         xl dmesg | grep 'Triple fault' | tail -3 | sed "s|^|LAB-INFO [$(scen)] migration $i: Xen: |"
         break
     fi
     new=$(guest_domid g1) V=$(guest_vif g1)
-    [ -n "$new" ] && [ "$new" != "$old" ] ||
+    { [ -n "$new" ] && [ "$new" != "$old" ]; } ||
         { bad_migrate=$((bad_migrate + 1)); info "migration $i: g1 is domain '$new', was $old"; break; }
     s1=$(stream_seconds)
     # did the fetch from the guest span the whole migration? (the TCP stream always does)
@@ -66,15 +67,15 @@ while [ $i -le "$N" ]; do
     [ "$(stream_data_after "$s1")" -ge 2 ] ||
         { bad_stream=$((bad_stream + 1)); info "migration $i: the guest's TCP stream did not carry on (last: $(tail -1 "$STREAM_LOG"))"; }
     wait $fetch
-    [ "$(cat $LAB_CUR/from-guest.md5)" = "$G_SUM" ] ||
+    [ "$(cat "$LAB_CUR/from-guest.md5")" = "$G_SUM" ] ||
         { bad_xfer=$((bad_xfer + 1)); info "migration $i: the fetch from the guest across it failed"; }
     _w=0; while [ -z "$(guest_run g1 'cat /tmp/to-guest.md5 2>/dev/null' 10)" ] && [ $_w -lt 60 ]; do sleep 1; _w=$((_w + 1)); done
     [ "$(guest_run g1 'cat /tmp/to-guest.md5; rm -f /tmp/to-guest.md5' 10)" = "$D_SUM" ] ||
         { bad_xfer=$((bad_xfer + 1)); info "migration $i: the guest's fetch from dom0 across it failed"; }
     # the source side: its vif gone (znetback frees a vif only once every page is back), no
     # domain left but the migrated guest
-    _w=0; while { [ -e /sys/class/net/$old_vif ] || [ "$(other_domains)" != g1 ]; } && [ $_w -lt 40 ]; do sleep 0.5; _w=$((_w + 1)); done
-    [ ! -e /sys/class/net/$old_vif ] || { bad_source=$((bad_source + 1)); info "migration $i: the source's $old_vif is still there"; }
+    _w=0; while { [ -e "/sys/class/net/$old_vif" ] || [ "$(other_domains)" != g1 ]; } && [ $_w -lt 40 ]; do sleep 0.5; _w=$((_w + 1)); done
+    [ ! -e "/sys/class/net/$old_vif" ] || { bad_source=$((bad_source + 1)); info "migration $i: the source's $old_vif is still there"; }
     [ "$(other_domains)" = g1 ] || { bad_domains=$((bad_domains + 1)); info "migration $i: domains left: $(other_domains)"; }
     if backend_is_znetback; then
         is_count_above_zero "$(backend_stat "$V" map_ops)" || { bad_mapped=$((bad_mapped + 1)); info "migration $i: $V mapped no page"; }

@@ -1,6 +1,7 @@
 # Race windows held open (lab-only build, tests/variant-lab.sh races): the RX thread's wake-up test against the NAPI poll freeing the packet it looked at (#12 item 4), a torn-down queue's last zerocopy completion against the queue's freeing (#12 item 5), a guest transmitting before its queue is live against the one notification it waits for, and a reconnect after a fatal disable against the first poll of its queues (#12 item 6).
 # lab-backend: znetback
 # lab-timeout: 500
+# shellcheck shell=dash
 #
 # With SLUB poisoning on (slub_debug, dom0 command line) a freed skb reads as 0x6b: a wake-up
 # test that dereferences one faults. With page poisoning on (page_poison=1) a freed queue reads
@@ -19,6 +20,7 @@ fi
 check slab-poisoning-on grep -q 'slub_debug=[A-Z]*P' /proc/cmdline
 check page-poisoning-on grep -q 'page_poison=1' /proc/cmdline
 lab_modprobe sch_netem || { fail modprobe-netem; exit 1; }
+# shellcheck source=tests/hostile/lib.sh
 . /lab/tests/hostile/lib.sh
 hostile_setup || exit 1
 peer_create
@@ -61,7 +63,7 @@ if racing bind; then
         check_eq guest-to-dom0-after-early-tx "$sum" "$(timeout 60 wget -q -O - "http://$(guest_ip g2 1)/bindwin" | md5sum | cut -d' ' -f1)"
         guest_run g2 "rm -f /www/bindwin" >/dev/null
         V=$(guest_vif g2 "$DEVID")
-        cat /sys/kernel/debug/znetback/"$V"/queues 2>/dev/null | sed -n 2p | sed "s|^|LAB-INFO [$(scen)] $V|"
+        sed -n 2p "/sys/kernel/debug/znetback/$V/queues" 2>/dev/null | sed "s|^|LAB-INFO [$(scen)] $V|"
         vif_detach g2 "$DEVID" >/dev/null || fail bind-window-detach "xl network-detach failed"
     fi
     echo 0 > $P/race_bind_us

@@ -1,5 +1,6 @@
 # Soak (make soak: SOAK_MINUTES, default 60; 5 in make check): 4 guests under bulk TCP both ways, small-packet UDP, guest to guest and md5-checked transfers every minute, while a vif is hot-plugged and unplugged, a guest reboots, tcpdump and netem come and go and a hostile frontend reconnects; a sample a minute, and no trend, warning, zombie or md5 mismatch allowed.
 # lab-backend: znetback
+# shellcheck shell=dash
 #
 # No lab-timeout line: make soak (tests/soak/run) sets LAB_SCENARIO_TIMEOUT from SOAK_MINUTES.
 # Every minute: one LAB-SOAK-SAMPLE line (dom0 MemAvailable and slab, the module's TX slots in
@@ -14,6 +15,7 @@ SLAB_GROWTH_MAX_MIB=${SOAK_SLAB_GROWTH_MAX_MIB:-8}
 AVAIL_DROP_MAX_MIB=${SOAK_AVAIL_DROP_MAX_MIB:-24}
 XEN_DROP_MAX_MIB=${SOAK_XEN_DROP_MAX_MIB:-8}
 debugfs_mounted
+# shellcheck source=tests/hostile/lib.sh
 . /lab/tests/hostile/lib.sh
 lab_modprobe sch_netem || { fail modprobe-netem; exit 1; }
 
@@ -29,37 +31,37 @@ hot_bridge xenbr1 1
 quiet_bridge quiet0 9
 
 # traffic through the backend: each vif's counters, read before it goes away
-: > $LAB_CUR/vif-seen
-: > $LAB_CUR/traffic
+: > "$LAB_CUR/vif-seen"
+: > "$LAB_CUR/traffic"
 count_vif() { # VIF: adds what VIF carried since its last reading to the totals
     vs=/sys/class/net/$1/statistics
-    [ -r $vs/rx_bytes ] || return 0
-    vb=$(( $(cat $vs/rx_bytes) + $(cat $vs/tx_bytes) )) vp=$(( $(cat $vs/rx_packets) + $(cat $vs/tx_packets) ))
+    [ -r "$vs/rx_bytes" ] || return 0
+    vb=$(( $(cat "$vs/rx_bytes") + $(cat "$vs/tx_bytes") )) vp=$(( $(cat "$vs/rx_packets") + $(cat "$vs/tx_packets") ))
     awk -v v="$1" -v b="$vb" -v p="$vp" '
         $1 == v { ob = $2; op = $3; next } { print }
-        END { print v, b, p; printf "%.0f %.0f\n", b - ob, p - op > "/dev/stderr" }' $LAB_CUR/vif-seen \
-        > $LAB_CUR/vif-seen.new 2>> $LAB_CUR/traffic && mv $LAB_CUR/vif-seen.new $LAB_CUR/vif-seen
+        END { print v, b, p; printf "%.0f %.0f\n", b - ob, p - op > "/dev/stderr" }' "$LAB_CUR/vif-seen" \
+        > "$LAB_CUR/vif-seen.new" 2>> "$LAB_CUR/traffic" && mv "$LAB_CUR/vif-seen.new" "$LAB_CUR/vif-seen"
 }
-count_all_vifs() { for vv in $(ls /sys/class/net | grep '^vif'); do count_vif "$vv"; done; }
+count_all_vifs() { for vv in $(dom0_vifs); do count_vif "$vv"; done; }
 # a new domain id gives its vif a new name; a name seen again after a reboot starts at 0
-forget_vif() { awk -v v="$1" '$1 != v' $LAB_CUR/vif-seen > $LAB_CUR/vif-seen.new; mv $LAB_CUR/vif-seen.new $LAB_CUR/vif-seen; }
-traffic_bytes() { awk '{b += $1} END {printf "%.0f", b}' $LAB_CUR/traffic 2>/dev/null; }
-traffic_packets() { awk '{p += $2} END {printf "%.0f", p}' $LAB_CUR/traffic 2>/dev/null; }
+forget_vif() { awk -v v="$1" '$1 != v' "$LAB_CUR/vif-seen" > "$LAB_CUR/vif-seen.new"; mv "$LAB_CUR/vif-seen.new" "$LAB_CUR/vif-seen"; }
+traffic_bytes() { awk '{b += $1} END {printf "%.0f", b}' "$LAB_CUR/traffic" 2>/dev/null; }
+traffic_packets() { awk '{p += $2} END {printf "%.0f", p}' "$LAB_CUR/traffic" 2>/dev/null; }
 
 # NA, never 0, when it cannot be read: the checks below fail on NA
 slots_in_flight() { cat /sys/kernel/debug/znetback/vif*/queues 2>/dev/null | awk '$1 == "slots:" {n += $5; q++} END {print q ? n : "NA"}'; }
 or_na() { if [ -n "$1" ]; then echo "$1"; else echo NA; fi; }
 warnings() { dom0_dmesg_since_begin | grep -cE "$DOM0_BAD"; }
 zombies() { xl list | awk 'NR > 1 && $1 == "(null)"' | wc -l; }
-: > $LAB_CUR/samples
+: > "$LAB_CUR/samples"
 # under load, mid-minute: how many slots and pages the guests' traffic keeps in the backend
-echo "0 0" > $LAB_CUR/busy
-busy() { echo "$(slots_in_flight) $(or_na "$(backend_global_mapped)")" > $LAB_CUR/busy; }
+echo "0 0" > "$LAB_CUR/busy"
+busy() { echo "$(slots_in_flight) $(or_na "$(backend_global_mapped)")" > "$LAB_CUR/busy"; }
 sample() { # MINUTE: at rest, once the minute's load is over
     sl="$1 $(uptime_s) $(or_na "$(dom0_avail)") $(or_na "$(awk '/^Slab/{print int($2/1024)}' /proc/meminfo)") $(slots_in_flight)"
-    sl="$sl $(or_na "$(backend_global_mapped)") $(cat $LAB_CUR/busy) $(or_na "$(xen_free)") $(warnings) $(zombies) $(traffic_bytes) $(traffic_packets)"
-    echo "0 0" > $LAB_CUR/busy
-    echo "$sl" >> $LAB_CUR/samples
+    sl="$sl $(or_na "$(backend_global_mapped)") $(cat "$LAB_CUR/busy") $(or_na "$(xen_free)") $(warnings) $(zombies) $(traffic_bytes) $(traffic_packets)"
+    echo "0 0" > "$LAB_CUR/busy"
+    echo "$sl" >> "$LAB_CUR/samples"
     echo "LAB-SOAK-SAMPLE $sl"
 }
 echo "LAB-SOAK-COLUMNS minute uptime_s dom0_avail_mib slab_mib slots_in_flight pages_mapped slots_under_load pages_under_load xen_free_mib warnings zombies bytes packets"
@@ -149,15 +151,18 @@ check reboots-ran [ "$reboots" -ge $(((MINUTES - 1) / 3)) ]
 # minute >= 1, "end" excluded: mean of the first and of the last half (NA: a sample missing,
 # or fewer than two minutes)
 trend() { # COLUMN
-    grep -v '^end ' $LAB_CUR/samples | awk -v c="$1" '$1 >= 1 { if ($c == "NA") bad = 1; v[n++] = $c }
+    grep -v '^end ' "$LAB_CUR/samples" | awk -v c="$1" '$1 >= 1 { if ($c == "NA") bad = 1; v[n++] = $c }
         END { h = int(n / 2); if (h < 1 || bad) { print "NA NA NA"; exit }
               for (i = 0; i < h; i++) a += v[i]; for (i = n - h; i < n; i++) b += v[i];
               printf "%.1f %.1f %.1f\n", a / h, b / h, b / h - a / h }'
 }
+# shellcheck disable=SC2046 # trend's three numbers, one positional parameter each
 set -- $(trend 4); info "slab: first half $1 MiB, last half $2 MiB ($3)"
 check slab-no-upward-trend awk "BEGIN{exit !(\"$3\" != \"NA\" && $3 <= $SLAB_GROWTH_MAX_MIB)}"
+# shellcheck disable=SC2046 # trend's three numbers, one positional parameter each
 set -- $(trend 3); info "dom0 MemAvailable: first half $1 MiB, last half $2 MiB ($3)"
 check dom0-memory-no-downward-trend awk "BEGIN{exit !(\"$3\" != \"NA\" && -($3) <= $AVAIL_DROP_MAX_MIB)}"
+# shellcheck disable=SC2046 # trend's three numbers, one positional parameter each
 set -- $(trend 9); info "Xen free memory: first half $1 MiB, last half $2 MiB ($3)"
 check xen-memory-no-downward-trend awk "BEGIN{exit !(\"$3\" != \"NA\" && -($3) <= $XEN_DROP_MAX_MIB)}"
 check_eq no-dom0-warnings 0 "$(warnings)"

@@ -9,7 +9,7 @@
 #   tests/unit/mutations.sh            (from the repository root)
 #   UNIT_CC=clang SEED=7 PACKETS=20000 tests/unit/mutations.sh
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit
 
 UNIT_CC=${UNIT_CC:-gcc}
 BUILD=${BUILD:-build}
@@ -34,7 +34,7 @@ fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 build() { # name extra-flags
 	local out="$BUILD/unit-mut/$1/znb-unit"
 	mkdir -p "$(dirname "$out")"
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # the flag and source lists, one argument each
 	if ! "$UNIT_CC" $CFLAGS $2 -o "$out" $SOURCES 2>"$BUILD/unit-mut/$1/build.log"; then
 		cat "$BUILD/unit-mut/$1/build.log" >&2
 		return 1

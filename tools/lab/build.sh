@@ -24,7 +24,7 @@ lab_detect_abi() {
             h=$("$LAB_REPO/tools/kernel-headers.sh" "$LAB_KERNEL") ||
                 die "LAB_KERNEL=$LAB_KERNEL: Debian serves no headers for it (tools/kernel-headers.sh)"
         else
-            h=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -1)
+            h=$(find /usr/src -maxdepth 1 -name 'linux-headers-*-amd64' | sort -V | tail -1)
             [ -n "$h" ] || die "no /usr/src/linux-headers-*-amd64 installed (run: make deps)"
         fi
         LAB_ABI=${h##*/linux-headers-}
@@ -48,7 +48,7 @@ lab_default_ko() {
 }
 
 lab_pkglist() {
-    sed -e 's/#.*//' -e "s/@IMAGE@/$LAB_IMAGE_PKG/g" "$LAB_TOOLS/packages.txt" | tr -s ' \t' '\n\n' | grep -v '^$'
+    sed -e 's/#.*//' -e "s/@IMAGE@/$LAB_IMAGE_PKG/g" "$LAB_TOOLS/packages.txt" | tr -s ' \t' '\n' | grep -v '^$'
 }
 
 # Resolve the package list to exact .deb file names (no network needed: apt lists).
@@ -56,7 +56,7 @@ lab_pkglist() {
 lab_resolve() {
     local out err
     err=$(mktemp)
-    # shellcheck disable=SC2046
+    # shellcheck disable=SC2046 # the packages, one argument each
     if ! out=$(apt-get download --print-uris $(lab_pkglist) 2>"$err"); then
         if grep -q "$LAB_IMAGE_PKG" "$err"; then
             cat "$err" >&2; rm -f "$err"
@@ -82,14 +82,15 @@ lab_fetch() {
         die "apt-get download --print-uris failed (run: apt-get update)"
     fi
     LAB_DEBS=$(echo "$list" | awk '{print $2}' | sort)
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086 # the .deb files, one argument each
     lab_download $LAB_DEBS
     local key
     key=root-$(echo "$LAB_DEBS" | sha256sum | cut -c1-16)
     LAB_ROOT=$ZNB_CACHE/$key
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086 # the .deb files, one argument each
     if lab_unpack "$LAB_ROOT" $LAB_DEBS; then
         # keep only the newest few unpacked roots
+        # shellcheck disable=SC2010 # ls -t sorts by age, which a glob cannot
         ls -dt "$ZNB_CACHE"/root-* 2>/dev/null | grep -v -- '-last$' | tail -n +4 | xargs -r rm -rf
     fi
     ln -sfn "$key" "$ZNB_CACHE/root-last"
@@ -281,6 +282,7 @@ lab_images() {
     install -D -m644 "$(readlink -f "$LAB_ROOT/lib/x86_64-linux-gnu/libgcc_s.so.1")" "$D/lib/x86_64-linux-gnu/libgcc_s.so.1" \
         || die "libgcc_s.so.1 missing"
     install_busybox "$D"
+    # shellcheck disable=SC2013 # several module names a line
     for m in $(sed 's/#.*//' "$LAB_TOOLS/modules.txt"); do add_module "$D" "$m"; done
     cp -a "$LAB_TOOLS/rootfs/dom0/." "$D/"; chmod 755 "$D/init" "$D/etc/xen/scripts/vif-lab"
     cp "$img/vmlinuz-guest" "$D/guest/vmlinuz"; cp "$img/guest-initrd.gz" "$D/guest/"
