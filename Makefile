@@ -17,7 +17,7 @@ FUZZ_LONG_SECONDS ?= 600
 KERNEL_SOURCES := $(filter-out netback/selftest_cases.h,$(wildcard netback/*.[ch] grant/*.[ch] include/*.h))
 
 .PHONY: help all tools deps unit mutations fuzz fuzz-smoke kbuild-core module modules-all \
-	checkpatch kernel-doc check deb deb-test demo lab-check lab-check-6.12 lab-check-mixed lab-migrate lab-races lab-faults lab-selftest soak lab-mutations fuzz-lab bench bench-profile bench-timed clean
+	checkpatch kernel-doc shellcheck check deb deb-test demo lab-check lab-check-6.12 lab-check-mixed lab-migrate lab-races lab-faults lab-selftest soak lab-mutations fuzz-lab bench bench-profile bench-timed clean
 
 help:
 	@echo "znetback — zero-copy Xen network backend for dom0"
@@ -36,6 +36,7 @@ help:
 	@echo "  make modules-all build znetback.ko for every supported kernel (6.1, 6.12), W=1"
 	@echo "  make checkpatch  checkpatch.pl --strict on the kernel sources"
 	@echo "  make kernel-doc  kernel-doc (Debian's linux-kbuild) finds no fault in the kernel-doc comments"
+	@echo "  make shellcheck  shellcheck on every shell script (found by name and shebang)"
 	@echo "  make deb         build/deb/znetback-dkms_$$(cat VERSION)_all.deb (dh-dkms; see README)"
 	@echo "  make deb-test    install that package here, dkms build/install on 6.1 and 6.12, purge"
 	@echo "  make lab-check   run every lab scenario on real Xen in QEMU (LAB_KERNEL=6.12: on 6.12)"
@@ -154,6 +155,10 @@ kernel-doc:
 	@test -n "$(KERNEL_DOC)" || { echo "no scripts/kernel-doc from linux-kbuild: run make deps"; exit 1; }
 	@perl $(KERNEL_DOC) -none -Werror $(KERNEL_SOURCES)
 	@echo "kernel-doc: $(words $(KERNEL_SOURCES)) files, no warnings"
+
+# Which files are shell scripts is decided in tests/shellcheck.sh alone.
+shellcheck:
+	@tests/shellcheck.sh
 
 check:
 	@tools/deps.sh

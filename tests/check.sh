@@ -45,6 +45,7 @@ run_step modules-all make -s modules-all
 run_step not-dom0 tests/module/not-dom0.sh
 run_step checkpatch make -s checkpatch
 run_step kernel-doc make -s kernel-doc
+run_step shellcheck make -s shellcheck
 run_step deb tests/pkg/deb.sh
 
 # The lab prints one PASS/FAIL line per scenario; the hostile catalogue is one

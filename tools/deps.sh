@@ -7,6 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 packages=(
 	build-essential clang libclang-rt-14-dev   # unit tests, sanitizers, libFuzzer
 	linux-headers-amd64 linux-source-6.1 kmod  # module build, checkpatch
+	shellcheck                                 # make shellcheck
 	dwarves                                    # pahole: BTF of modules built for 6.12
 	libxen-dev                                 # Xen public headers and libs
 	qemu-system-x86 cpio bc busybox-static     # the lab
