@@ -140,7 +140,7 @@ settle() {
 }
 # graceful detach first, so a netfront "Grant still in use" shows in the guest's console
 guests_down() {
-    local g i
+    local g
     # shellcheck disable=SC2046 # a list of guests, one argument each
     only $(lab_guests)
     for g in $(lab_guests); do
@@ -151,7 +151,7 @@ guests_down() {
         xl destroy "$g"
     done
     : > "$LAB_CUR/guests"
-    i=0; while [ -n "$(dom0_vifs)" ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
+    wait_until 20 dom0_has_no_vifs || warn "vifs left 20 s after the guests' destroy: $(dom0_vifs)"
 }
 
 # run_row ROW: measure one of the single-guest rows by its name

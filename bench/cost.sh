@@ -96,7 +96,7 @@ guests_down() {
         xl destroy "$g"
     done
     : > "$LAB_CUR/guests"
-    local i=0; while [ -n "$(dom0_vifs)" ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i + 1)); done
+    wait_until 20 dom0_has_no_vifs || warn "vifs left 20 s after the guests' destroy: $(dom0_vifs)"
 }
 
 # cost_row BACKEND VARIANT RUN ROW: one measured transfer between two marker snapshots (run 0:

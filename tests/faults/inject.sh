@@ -41,14 +41,14 @@ base_g2d=$(cat "$LAB_CUR/secs")
 timed_xfer d2g 8 before-faults-dom0-to-g1
 base_d2g=$(cat "$LAB_CUR/secs")
 
-# slots_settled: once traffic stops, every TX slot of the vif is free again and nothing mapped
+# slots_free: every TX slot of the vif is free and nothing mapped
+slots_free() {
+    [ "$(awk '$1=="slots:"{n+=$5} END{print n+0}' "/sys/kernel/debug/znetback/$V/queues")" = 0 ] &&
+        [ "$(backend_stat "$V" pages_mapped_now)" = 0 ]
+}
+# slots_settled: once traffic stops, the slots are free again within 10 s
 slots_settled() {
-    _i=0
-    while [ $_i -lt 20 ]; do
-        _out=$(awk '$1=="slots:"{n+=$5} END{print n+0}' "/sys/kernel/debug/znetback/$V/queues")
-        [ "$_out" = 0 ] && [ "$(backend_stat "$V" pages_mapped_now)" = 0 ] && return 0
-        sleep 0.5; _i=$((_i + 1))
-    done
+    wait_until 10 slots_free && return 0
     info "$V after $1: $(grep slots: "/sys/kernel/debug/znetback/$V/queues" | tr -s ' ' | paste -sd';'), pages_mapped_now $(backend_stat "$V" pages_mapped_now)"
     return 1
 }
@@ -121,21 +121,12 @@ lab_on_cleanup "echo $dt > $P/drain_timeout"
 echo 2000 > $P/drain_timeout
 check netem-delay tc qdisc add dev peer0 root netem delay 10000ms limit 100000
 guest_bg g1 "ping -q -c 3 -i 0.2 -s 30000 -W 16 $PEER_IP" >/dev/null
-held=0 i=0
-while [ $i -lt 40 ]; do
-    sleep 0.25; i=$((i + 1))
-    held=$(backend_stat "$V" pages_mapped_now)
-    [ "$(count_or_0 "$held")" -gt 0 ] && break
-done
-check pages-held-by-netem [ "$(count_or_0 "$held")" -gt 0 ]
+check pages-held-by-netem wait_until 10 vif_holds_pages "$V"
 vif_detach g1 0 || exit 1
-i=0
-until dmesg | grep -q "$V-q0.*still in the network stack.*after disconnect" || [ $i -ge 20 ]; do sleep 0.25; i=$((i + 1)); done
-check drain-timeout-reported dmesg_has "$V-q0.*still in the network stack.*after disconnect"
+check drain-timeout-reported wait_until 5 dmesg_has "$V-q0.*still in the network stack.*after disconnect"
 check rmmod-refused-while-draining sh -c '! rmmod znetback 2>/dev/null'
 check module-stays-loaded grep -q '^znetback ' /proc/modules
-i=0
-while [ "$(cat /sys/kernel/debug/znetback/queues_draining)" != 0 ] && [ $i -lt 80 ]; do sleep 0.25; i=$((i + 1)); done
+wait_until 20 prints 0 cat /sys/kernel/debug/znetback/queues_draining
 check_eq drained-queue-freed 0 "$(cat /sys/kernel/debug/znetback/queues_draining)"
 check_eq drain-timeout-reported-once 1 "$(dmesg | grep -c "$V-q0.*still in the network stack.*after disconnect")"
 check drained-queue-freed-said dmesg_has "$V-q0[^ ]*: the network stack returned the last guest page"

@@ -29,10 +29,8 @@ h=$(( $(cat $P/fault_unmap_hits) - h0 ))
 info "$h grant unmaps refused on purpose"
 check unmap-faults-injected [ "$h" -gt 0 ]
 # a refused unmap is counted after its hypercall, in the dealloc work: wait until it settled
-i=0
-while { [ "$(leaked_slots)" != "$h" ] || [ "$(backend_stat "$V" pages_mapped_now)" != "$h" ]; } && [ $i -lt 20 ]; do
-    sleep 0.5; i=$((i + 1))
-done
+only_leaked_held() { [ "$(leaked_slots)" = "$1" ] && [ "$(backend_stat "$V" pages_mapped_now)" = "$1" ]; }   # PAGES
+wait_until 10 only_leaked_held "$h"
 is_count "$u0" || fail unmap-errors-readable "unmap_errors '$u0'"
 check_eq unmap-errors-counted "$h" $(( $(count_or_0 "$(backend_stat "$V" unmap_errors)") - $(count_or_0 "$u0") ))
 check_eq leaked-slots-reported "$h" "$(leaked_slots)"
@@ -51,7 +49,7 @@ check rmmod-refused-while-leaked sh -c '! rmmod znetback 2>/dev/null'
 check module-still-loaded grep -q '^znetback ' /proc/modules
 check guest-destroyed xl destroy g1
 # destroyed, its name gone, but kept by Xen as a dying domain while dom0 maps its pages
-i=0
-until xl list | awk -v d="$D" '$2 == d && $1 == "(null)"' | grep -q . || [ $i -ge 20 ]; do sleep 0.5; i=$((i + 1)); done
+dying() { xl list | awk -v d="$1" '$2 == d && $1 == "(null)"' | grep -q .; }   # DOMID
+wait_until 10 dying "$D"
 xl list | sed "s|^|LAB-INFO [$(scen)] xl list: |"
-check guest-kept-by-leaked-pages sh -c "xl list | awk -v d=$D '\$2 == d && \$1 == \"(null)\"' | grep -q ."
+check guest-kept-by-leaked-pages dying "$D"

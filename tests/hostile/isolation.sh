@@ -47,10 +47,7 @@ hostile_vif_run() {
 }
 # hostile_vif_wait NAME: wait for znbfront to finish and show its output
 hostile_vif_wait() {
-    _i=0
-    until guest_run g1 "grep -q znbfront-rc /tmp/bg.log" >/dev/null || [ $_i -ge 90 ]; do
-        sleep 1; _i=$((_i + 1))
-    done
+    wait_until 90 quietly guest_run g1 "grep -q znbfront-rc /tmp/bg.log" || warn "$1: znbfront still runs after 90 s"
     guest_run g1 "cat /tmp/bg.log" | sed "s|^|LAB-INFO [$(scen)] $1 znbfront: |"
 }
 # hostile_vif_done NAME: hostile_vif_wait, then detach the vif
@@ -137,20 +134,15 @@ guest_run g2 "ping -c 1 -W 2 $PEER_IP" >/dev/null
 check netem-delay tc qdisc add dev peer0 root netem delay ${HELD_S}000ms limit 100000
 # 30000-byte echo requests to the peer: their IP fragments wait in netem with g2's pages
 guest_bg g2 "ping -q -c 5 -i 0.2 -s 30000 -W $((HELD_S + 10)) $PEER_IP" >/dev/null
-held=0 i=0
-while [ $i -lt 40 ]; do
-    sleep 0.5; i=$((i + 1))
-    held=$(backend_stat "$B" pages_mapped_now)
-    above "$held" 0 && break
-done
-check pages-held-before-detach above "$held" 0
+check pages-held-before-detach wait_until 20 vif_holds_pages "$B"
 td=$(uptime_s)
 timeout 120 xl network-detach g2 0 >/dev/null 2>&1 &
 DETACH=$!
 # the backend tears the vif down once g2's netfront has closed: attach only after that
 FS=/local/domain/$(guest_domid g2)/device/vif/0/state
-i=0
-until [ "$(xenstore-read "$FS" 2>/dev/null || echo 6)" -ge 5 ] || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+# frontend_closing NODE: a frontend's state node says Closing (5) or Closed (6), or is gone
+frontend_closing() { [ "$(xenstore-read "$1" 2>/dev/null || echo 6)" -ge 5 ]; }
+wait_until 10 frontend_closing "$FS" || warn "g2's netfront not closing 10 s after the detach began"
 sleep 1
 t0=$(uptime_s)
 if timeout 60 xl network-attach g1 devid=2 mac=00:16:3e:00:0a:02 bridge=xenbr0 >/dev/null 2>&1; then
@@ -167,13 +159,8 @@ info "xl network-detach of $B took $(awk "BEGIN{print $t2 - $td}") s"
 draining=$(cat /sys/kernel/debug/znetback/queues_draining 2>/dev/null)
 info "queues draining after detach: ${draining:-n/a}, pages mapped: $(backend_global_mapped)"
 # netem lets go after $HELD_S s: the torn-down queue must then be freed, nothing left mapped
-i=0
-while [ $i -lt $((HELD_S + 30)) ]; do
-    draining=$(cat /sys/kernel/debug/znetback/queues_draining 2>/dev/null)
-    [ "$draining" = 0 ] && [ "$(backend_global_mapped)" = 0 ] && break
-    sleep 1; i=$((i + 1))
-done
-check_eq drained-queue-freed 0 "$draining"
+wait_until $((HELD_S + 30)) nothing_draining
+check_eq drained-queue-freed 0 "$(cat /sys/kernel/debug/znetback/queues_draining 2>/dev/null)"
 check_eq nothing-mapped-after-drain 0 "$(backend_global_mapped)"
 dmesg | grep -E "$B|queue freed" | tail -4 | sed "s|^|LAB-INFO [$(scen)] dmesg: |"
 

@@ -21,16 +21,11 @@ hostile_setup() {
     pass setup "znbfront in g1, xen-netfront will not bind new vifs"
 }
 
+# xenbus_state NODE: the state a xenstore state node holds, 0 once it is gone
+xenbus_state() { xenstore-read "$1" 2>/dev/null || echo 0; }
 # Waits until the backend of g1's vif 1 reaches xenbus state $1 (or is gone, for 0).
 hostile_wait_backend() {
-    _p=/local/domain/0/backend/vif/$(guest_domid g1)/1/state
-    _i=0
-    while [ $_i -lt 150 ]; do
-        _s=$(xenstore-read "$_p" 2>/dev/null || echo 0)
-        [ "$_s" = "$1" ] && return 0
-        _i=$((_i + 1)); sleep 0.2
-    done
-    return 1
+    wait_until 30 prints "$1" xenbus_state "/local/domain/0/backend/vif/$(guest_domid g1)/1/state"
 }
 
 # headers-split-across-slots (XSA-423) is judged on dom0's counters of the hostile vif, read
@@ -76,8 +71,7 @@ hostile_attach() {
 hostile_detach() {
     _hv=$(guest_vif g1 1)
     timeout 60 xl network-detach g1 1 >/dev/null 2>&1
-    _i=0; while [ -e "/sys/class/net/$_hv" ] && [ $_i -lt 150 ]; do sleep 0.2; _i=$((_i + 1)); done
-    [ ! -e "/sys/class/net/$_hv" ]
+    wait_until 30 [ ! -e "/sys/class/net/$_hv" ]
 }
 # quiet_bridge NAME SUBNET: a bridge nothing else sends on. IPv6 is off on it and on every
 # netdev created after it (the vifs): no neighbour discovery reaches a vif there, and a
@@ -117,8 +111,7 @@ hostile_case() {
     fi
     xfer_g2d g2 2 0 "$_c-g2-traffic" >/dev/null || { _ok=0; _why="$_why; g2 traffic broken"; }
     timeout 60 xl network-detach g1 1 >/dev/null 2>&1 || { _ok=0; _why="$_why; detach failed"; }
-    _i=0; while [ -e "/sys/class/net/$_v" ] && [ $_i -lt 150 ]; do sleep 0.2; _i=$((_i + 1)); done
-    [ ! -e "/sys/class/net/$_v" ] || { _ok=0; _why="$_why; $_v still exists"; }
+    wait_until 30 [ ! -e "/sys/class/net/$_v" ] || { _ok=0; _why="$_why; $_v still exists"; }
     _new=$(dmesg | awk -v m="$_mark" 'index($0, m) { p = 1; next } p')
     if echo "$_new" | grep -qE "$DOM0_BAD"; then
         _ok=0; _why="$_why; dom0 dmesg: $(echo "$_new" | grep -m1 -E "$DOM0_BAD")"
@@ -128,8 +121,8 @@ hostile_case() {
         if [ "$_expect" = vif-disabled ] && [ "$_lines" != 1 ]; then
             _ok=0; _why="$_why; $_lines 'guest disabled' lines for $_v (want exactly 1)"
         fi
-        _i=0; _left=$(backend_global_mapped)
-        while is_count "$_left" && [ "$_left" != 0 ] && [ $_i -lt 20 ]; do sleep 1; _i=$((_i + 1)); _left=$(backend_global_mapped); done
+        wait_until 20 global_mapped_settled 0
+        _left=$(backend_global_mapped)
         if ! is_count "$_left"; then _ok=0; _why="$_why; debugfs znetback/pages_mapped unreadable ('$_left')"
         elif [ "$_left" != 0 ]; then _ok=0; _why="$_why; $_left pages still mapped 20 s after detach"; fi
     fi

@@ -26,7 +26,7 @@ if ! timeout 60 xl network-attach g1 bridge=xenbr0 mac=00:16:3e:00:01:02 script=
     fail demo-attach "xl network-attach failed"; exit 1
 fi
 V=vif$D.1
-_i=0; until ping -c 1 -W 1 10.0.1.2 >/dev/null 2>&1 || [ $_i -ge 60 ]; do _i=$((_i + 1)); done
+wait_until 60 quietly ping -c 1 -W 1 10.0.1.2
 check demo-attach-ping ping -c 2 -W 2 10.0.1.2 || exit 1
 # the stock script did the hotplug: xl recorded it, it reported connected and bridged the vif
 # (vif-bridge is bash: no bash, no hotplug-status, and the attach above fails)
@@ -88,8 +88,8 @@ assert_mappings_drained "$V"
 say "\$ xl network-detach g1 1"
 vif_detach g1 1 || exit 1
 if backend_is_znetback; then
+    wait_until 20 global_mapped_settled 0
     _left=$(backend_global_mapped)
-    _i=0; while is_count "$_left" && [ "$_left" != 0 ] && [ $_i -lt 20 ]; do sleep 1; _i=$((_i + 1)); _left=$(backend_global_mapped); done
     check_eq demo-outstanding-after-detach 0 "$_left"
     say "after detach: outstanding mappings = ${_left:-unreadable} (debugfs znetback/pages_mapped)"
 else

@@ -47,6 +47,18 @@ fail() { echo "LAB-CHECK $(scen)/$1: FAIL${2:+ ($2)}"; echo "FAIL $1" >> $LAB_CU
 check_eq() { # NAME EXPECTED ACTUAL
     if [ -n "$2" ] && [ "$2" = "$3" ]; then pass "$1" "$3"; else fail "$1" "expected '$2' got '$3'"; fi
 }
+# wait_until SECS CMD...: run CMD until it succeeds or SECS seconds of wall clock have passed,
+# again every 0.2 s; returns 1 on timeout, a failure its caller reports
+wait_until() {
+    local _end
+    _end=$(awk "BEGIN{print $(uptime_s) + $1}"); shift
+    until "$@"; do
+        awk "BEGIN{exit !($(uptime_s) >= $_end)}" && return 1
+        sleep 0.2
+    done
+}
+# prints WANT CMD...: CMD prints WANT (a condition for wait_until)
+prints() { _pw=$1; shift; [ "$("$@")" = "$_pw" ]; }
 # register a shell command for lab_teardown (run in reverse order)
 lab_on_cleanup() { echo "$*" >> $LAB_CUR/cleanup; }
 
@@ -123,6 +135,8 @@ lab_guests() { awk '{print $1}' $LAB_CUR/guests 2>/dev/null; }
 guest_ip() { echo "10.0.${2:-0}.$(( $(guest_k "$1") + 1 ))"; }     # NAME [SUBNET]
 guest_mac() { printf '00:16:3e:00:%02x:%02x\n' "${2:-0}" $(( $(guest_k "$1") + 1 )); }
 guest_domid() { xl domid "$1" 2>/dev/null; }
+# guest_replaced NAME OLD_DOMID: NAME runs again, as a domain other than OLD_DOMID
+guest_replaced() { _gd=$(guest_domid "$1"); [ -n "$_gd" ] && [ "$_gd" != "$2" ]; }
 guest_vif() { echo "vif$(guest_domid "$1").${2:-0}"; }   # NAME [DEVID] -> dom0 netdev
 guest_console_log() { echo "/var/log/xen/console/guest-$1.log"; }
 # guest_console NAME: what this guest (not an earlier one of the same name) wrote to its console
@@ -140,17 +154,16 @@ guest_run() {
     return "$_rc"
 }
 guest_bg() { guest_run "$1" "( $2 ) </dev/null >/tmp/bg.log 2>&1 &"; }   # NAME CMD
-# guest_wait NAME [SECS]: wait until the guest answers ping and its command channel
+# guest_answers NAME: the guest answers ping and its command channel
+guest_answers() { ping -c 1 -W 1 "$(guest_ip "$1")" >/dev/null 2>&1 && [ "$(guest_run "$1" 'echo ok' 10)" = ok ]; }
+# guest_wait NAME [SECS]: wait up to SECS (360) seconds until the guest answers
 guest_wait() {
-    _ip=$(guest_ip "$1"); _t0=$(uptime_s); _i=0
-    while [ $_i -lt "${2:-180}" ]; do
-        if ping -c 1 -W 1 "$_ip" >/dev/null 2>&1 && [ "$(guest_run "$1" 'echo ok' 10)" = ok ]; then
-            pass "up-$1" "answers after $(awk "BEGIN{print $(uptime_s)-$_t0}")s"; return 0
-        fi
-        _i=$((_i + 1)); sleep 1
-    done
+    _t0=$(uptime_s)
+    if wait_until "${2:-360}" guest_answers "$1"; then
+        pass "up-$1" "answers after $(awk "BEGIN{print $(uptime_s)-$_t0}")s"; return 0
+    fi
     guest_console "$1" | tail -30 | sed "s|^|LAB-INFO [$(scen)] console $1: |"
-    fail "up-$1" "no answer from $_ip"
+    fail "up-$1" "no answer from $(guest_ip "$1")"
 }
 
 # ---------------------------------------------------------------- data transfer + md5
@@ -289,11 +302,13 @@ assert_pages_were_mapped() {
 assert_mappings_drained() {
     if ! backend_is_znetback; then info "mappings-drained-$1: $(backend_current) has no map_ops/pages_mapped_* counters, neither the mapping nor the drain is checked"; return 0; fi
     assert_pages_were_mapped "$1"
-    _v=$(backend_stat "$1" pages_mapped_now)
-    _i=0
-    while is_count "$_v" && [ "$_v" != 0 ] && [ $_i -lt "${2:-20}" ]; do sleep 1; _i=$((_i+1)); _v=$(backend_stat "$1" pages_mapped_now); done
-    check_eq "mappings-drained-$1" 0 "$_v"
+    wait_until "${2:-20}" vif_unmapped "$1"
+    check_eq "mappings-drained-$1" 0 "$(backend_stat "$1" pages_mapped_now)"
 }
+# vif_unmapped VIF: VIF maps no page, or has no counter left to say so (gone)
+vif_unmapped() { _vu=$(backend_stat "$1" pages_mapped_now); ! is_count "$_vu" || [ "$_vu" = 0 ]; }
+# vif_holds_pages VIF: VIF has guest pages mapped
+vif_holds_pages() { is_count_above_zero "$(backend_stat "$1" pages_mapped_now)"; }
 
 # module-wide count of guest pages the backend holds mapped (znetback debugfs
 # /sys/kernel/debug/znetback/pages_mapped); empty if the backend has none
@@ -303,6 +318,11 @@ backend_global_mapped() {
     debugfs_mounted
     cat /sys/kernel/debug/znetback/pages_mapped 2>/dev/null
 }
+# global_mapped_settled N: the backend holds N pages mapped, or has no counter to say so
+global_mapped_settled() { _gm=$(backend_global_mapped); ! is_count "$_gm" || [ "$_gm" = "$1" ]; }
+# nothing_draining: no page is mapped, and no torn-down queue waits for pages (in this order:
+# backend_global_mapped mounts debugfs)
+nothing_draining() { [ "$(backend_global_mapped)" = 0 ] && [ "$(cat /sys/kernel/debug/znetback/queues_draining 2>/dev/null)" = 0 ]; }
 # expect_leaked PAGES: the scenario made PAGES grant unmaps fail on purpose; those pages stay
 # mapped for as long as dom0 runs (a boot file: later scenarios of the boot see them too)
 expect_leaked() { echo "$1" > /tmp/lab/expect-leaked; }
@@ -311,9 +331,8 @@ expect_leaked() { echo "$1" > /tmp/lab/expect-leaked; }
 assert_global_drained() {
     if ! backend_is_znetback; then info "global-pages-mapped-zero: $(backend_current) has no mapping counter, not checked"; return 0; fi
     _want=$(cat /tmp/lab/expect-leaked 2>/dev/null || echo 0)
+    wait_until "${1:-20}" global_mapped_settled "$_want"
     _v=$(backend_global_mapped)
-    _i=0
-    while is_count "$_v" && [ "$_v" != "$_want" ] && [ $_i -lt "${1:-20}" ]; do sleep 1; _i=$((_i+1)); _v=$(backend_global_mapped); done
     if [ "$_want" = 0 ]; then check_eq global-pages-mapped-zero 0 "$_v"
     else check_eq global-pages-mapped-only-leaked "$_want" "$_v"; fi
 }
@@ -410,12 +429,12 @@ vif_devids() { xl network-list "$1" 2>/dev/null | awk 'NR>1{print $1}'; }
 vif_detach() {
     _v=$(guest_vif "$1" "$2")
     if ! timeout 60 xl network-detach "$1" "$2"; then fail "detach-$1-$2" "xl network-detach failed"; return 1; fi
-    _i=0; while [ -e "/sys/class/net/$_v" ] && [ $_i -lt 100 ]; do sleep 0.2; _i=$((_i+1)); done
-    [ ! -e "/sys/class/net/$_v" ] || { fail "detach-$1-$2" "$_v still exists"; return 1; }
+    wait_until 20 [ ! -e "/sys/class/net/$_v" ] || { fail "detach-$1-$2" "$_v still exists"; return 1; }
 }
 
 # dom0_vifs: the backend's vifs in dom0 (vifD.H netdevs), one a line
 dom0_vifs() { for _nv in /sys/class/net/vif*; do [ ! -e "$_nv" ] || echo "${_nv##*/}"; done; }
+dom0_has_no_vifs() { [ -z "$(dom0_vifs)" ]; }
 # rx_threads VIF: how many znetback guest RX threads (vifD.H-qN-rx) VIF has
 rx_threads() { grep -lx "$1-q[0-9]*-rx" /proc/[0-9]*/comm 2>/dev/null | wc -l; }
 # queues VIF: the netdev's transmit queues (one per queue pair)
@@ -436,9 +455,9 @@ vif_attach() {
         fail "$4" "xl network-attach failed"; return 1
     fi
     DEVID=$(vif_devids "$1" | tail -1)
-    _ip=$(guest_ip "$1" "$2"); _i=0
-    until ping -c 1 -W 1 "$_ip" >/dev/null 2>&1; do _i=$((_i+1)); [ $_i -gt 60 ] && break; done
-    quietly ping -c 1 -W 2 "$_ip" || { fail "$4" "no answer from $_ip on devid $DEVID"; return 1; }
+    _ip=$(guest_ip "$1" "$2")
+    wait_until 60 quietly ping -c 1 -W 1 "$_ip" || quietly ping -c 1 -W 2 "$_ip" ||
+        { fail "$4" "no answer from $_ip on devid $DEVID"; return 1; }
 }
 
 # lab_teardown: run by /init after each scenario (also after a timeout / failure)
@@ -456,9 +475,7 @@ lab_teardown() {
         xl destroy "$_g" || fail "destroy-$_g"
         guest_console "$_g" > "$LAB_CUR/guest-$_g.log"
     done
-    _i=0; while [ -n "$(dom0_vifs)" ] && [ $_i -lt 50 ]; do sleep 0.2; _i=$((_i+1)); done
-    _left=$(dom0_vifs)
-    [ -z "$_left" ] || fail backend-vifs-gone "left: $_left"
+    wait_until 10 dom0_has_no_vifs || fail backend-vifs-gone "left: $(dom0_vifs)"
     assert_global_drained 30
     [ -z "$(xenstore-ls /local/domain/0/backend/vif 2>/dev/null)" ] || warn "backend/vif xenstore entries left: $(xenstore-list /local/domain/0/backend/vif 2>/dev/null | tr '\n' ' ')"
     if [ -f $LAB_CUR/cleanup ]; then

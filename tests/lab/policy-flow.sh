@@ -53,11 +53,8 @@ TO_MAP0=$(st policy_flows_to_map)
 check mover-via-g2 quietly guest_run g1 "arp -i eth0 -s $MOVER $G2_MAC"
 T0=$(uptime_s)
 T_SWITCH=""
-i=0
-while [ $i -lt 50 ]; do
-    [ "$(st policy_flows_to_map)" -gt "$TO_MAP0" ] && { T_SWITCH=$(awk "BEGIN{printf \"%.2f\", $(uptime_s)-$T0}"); break; }
-    sleep 0.2; i=$((i + 1))
-done
+flows_to_map_above() { [ "$(st policy_flows_to_map)" -gt "$1" ]; }   # COUNT
+wait_until 10 flows_to_map_above "$TO_MAP0" && T_SWITCH=$(awk "BEGIN{printf \"%.2f\", $(uptime_s)-$T0}")
 info "moved flow back to mapping after ${T_SWITCH:-never}s (~$(awk "BEGIN{printf \"%d\", ${T_SWITCH:-0}*$RATE_PPS}") packets at $RATE_PPS/s; bound: 32 packets + one completion + this 0.2s poll)"
 within() { [ -n "$1" ] && awk "BEGIN{exit !($1 < $2)}"; }
 check moved-flow-maps-again-within-3s within "$T_SWITCH" 3

@@ -8,18 +8,16 @@ guest_start g1 1 memory=128 || exit 1
 
 # configured_count: how many times the guest's /init configured an eth0 (its console line)
 configured_count() { guest_console g1 | grep -c '^GUEST: eth0 (.*) up as'; }
+configured_more_than() { [ "$(configured_count)" -gt "$1" ]; }   # N
 # wait_configured N: until the guest has configured eth0 more than N times (no packet sent)
-wait_configured() {
-    _i=0; while [ "$(configured_count)" -le "$1" ] && [ $_i -lt 360 ]; do sleep 0.5; _i=$((_i + 1)); done
-    [ "$(configured_count)" -gt "$1" ]
-}
+wait_configured() { wait_until 180 configured_more_than "$1"; }
 # after_reconnect PATH: the first packet dom0 sends over the new connection (a ping, the
 # guest's eth0 just configured: no other packet from dom0 has crossed it yet) must be
 # answered at once; then a transfer each way
 after_reconnect() {
     _ip=$(guest_ip g1) _v=$(guest_vif g1)
     check "$1-first-ping" quietly ping -c 1 -W 5 "$_ip"
-    guest_wait g1 60 || return 1   # its command channel (httpd) may start after the address
+    guest_wait g1 120 || return 1   # its command channel (httpd) may start after the address
     _gsum=$(blob_guest g1 rc 8)
     check_eq "$1-guest-to-dom0" "$_gsum" "$(timeout 60 wget -q -O - "http://$_ip/rc" | md5sum | cut -d' ' -f1)"
     check_eq "$1-dom0-to-guest" "$D_SUM" "$(guest_run g1 "wget -q -O - http://10.0.0.1/rc | md5sum | cut -d' ' -f1" 60)"
@@ -36,9 +34,7 @@ old=$(guest_domid g1)
 # the console keeps both boots: from here on the guest is judged by what follows
 wc -c < "$(guest_console_log g1)" > "$LAB_CUR/g1.console-offset"
 guest_bg g1 "sleep 0.5; reboot -f" >/dev/null
-_i=0; while [ "$(guest_domid g1)" = "$old" ] || [ -z "$(guest_domid g1)" ]; do
-    [ $_i -gt 120 ] && break; sleep 0.5; _i=$((_i + 1))
-done
+wait_until 60 guest_replaced g1 "$old"
 new=$(guest_domid g1)
 check guest-rebooted-as-new-domain [ -n "$new" -a "$new" != "$old" ] || exit 1
 check reboot-eth0-configured wait_configured 0 || exit 1

@@ -55,8 +55,8 @@ while [ $i -le "$N" ]; do
     guest_run g1 "killall iperf3" >/dev/null
     if backend_is_znetback; then
         is_count_above_zero "$(backend_stat "$V" map_ops)" || { bad_unmapped=$((bad_unmapped + 1)); info "cycle $i: $V mapped no page"; }
-        _w=0; _m=$(backend_global_mapped)
-        while [ "$_m" != 0 ] && [ $_w -lt 20 ]; do sleep 0.5; _w=$((_w + 1)); _m=$(backend_global_mapped); done
+        wait_until 10 prints 0 backend_global_mapped
+        _m=$(backend_global_mapped)
         [ "$_m" = 0 ] || { bad_drain=$((bad_drain + 1)); info "cycle $i: '$_m' pages still mapped 10 s after traffic"; }
     fi
     i=$((i + 1))

@@ -51,9 +51,8 @@ xfer_d2g g1 8
 
 xl destroy g1
 : > "$LAB_CUR/guests"
-i=0; while ! grep -q "^offline .*/$dev " "$log" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 10 grep -q "^offline .*/$dev " "$log"
 offline=$(grep "^offline .*/$dev " "$log" | head -1)
 check_eq offline-event-script "script=$script" "$(echo "$offline" | tr ' ' '\n' | grep '^script=')"
 check_eq offline-event-vif "vif=$vif" "$(echo "$offline" | tr ' ' '\n' | grep '^vif=')"
-i=0; while ! grep -q "^ran $script offline vif=$vif\$" "$log" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-check offline-script-run-by-listener grep -q "^ran $script offline vif=$vif\$" "$log"
+check offline-script-run-by-listener wait_until 5 grep -q "^ran $script offline vif=$vif\$" "$log"

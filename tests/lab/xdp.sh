@@ -37,9 +37,9 @@ guest_rx_errors() { guest_run g1 "cat /sys/class/net/eth0/statistics/rx_errors" 
 # eventually NAME WANT CMD...: CMD prints WANT within 5 s (xenwatch handles the guest's
 # writes after the guest's own command returned)
 eventually() {
-    _n=$1 _w=$2; shift 2; _i=0
-    while _got=$("$@" 2>/dev/null) && [ "$_got" != "$_w" ] && [ $_i -lt 25 ]; do sleep 0.2; _i=$((_i + 1)); done
-    check_eq "$_n" "$_w" "$_got"
+    _n=$1 _w=$2; shift 2
+    wait_until 5 prints "$_w" "$@" 2>/dev/null
+    check_eq "$_n" "$_w" "$("$@" 2>/dev/null)"
 }
 [ -d /sys/kernel/debug/znetback ] || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 

@@ -33,8 +33,8 @@ while [ $i -le $((N + WARMUP)) ]; do
     if backend_is_znetback; then
         # a drain to 0 proves nothing on a vif that never mapped a page
         is_count_above_zero "$(backend_stat "$V" map_ops)" || { bad_unmapped=$((bad_unmapped + 1)); info "cycle $i: $V mapped no page"; }
+        wait_until 10 vif_unmapped "$V"
         _m=$(backend_stat "$V" pages_mapped_now)
-        _w=0; while is_count "$_m" && [ "$_m" != 0 ] && [ $_w -lt 20 ]; do sleep 0.5; _w=$((_w + 1)); _m=$(backend_stat "$V" pages_mapped_now); done
         [ "$_m" = 0 ] || { bad_drain=$((bad_drain + 1)); info "cycle $i: $V still maps '$_m' pages 10s after traffic"; }
     fi
     vif_detach g1 "$DEVID" >/dev/null || bad_detach=$((bad_detach + 1))

@@ -23,8 +23,7 @@ serve_guest() { # NAME: a guest on the freshly loaded module, traffic both ways,
     check_guest_dmesg "$1"
     check "destroy-$1" xl destroy "$1"
     sed -i "/^$1 /d" "$LAB_CUR/guests"
-    _i=0; while xl domid "$1" >/dev/null 2>&1 && [ $_i -lt 50 ]; do sleep 0.2; _i=$((_i + 1)); done
-    check "domain-gone-$1" sh -c "! xl domid $1 >/dev/null 2>&1"
+    check "domain-gone-$1" wait_until 10 sh -c "! xl domid $1 >/dev/null 2>&1"
 }
 unload_reload 1
 serve_guest r1

@@ -33,12 +33,17 @@ guest_bg g1 "sleep 0.2; iperf3 -c 10.0.0.1 -p 5297 -b 10M -l 16K -t 3600" >/dev/
 stream_seconds() { grep -c ' sec .*bits/sec' "$STREAM_LOG"; }
 # stream_data_after N: the seconds after the first N the server logged with data received
 stream_data_after() { grep ' sec .*bits/sec' "$STREAM_LOG" | tail -n +$(($1 + 1)) | grep -vc ' 0\.00 bits/sec'; }
-_i=0; while [ "$(stream_data_after 0)" -lt 2 ] && [ $_i -lt 60 ]; do sleep 0.5; _i=$((_i + 1)); done
-check stream-running [ "$(stream_data_after 0)" -ge 2 ] || exit 1
+# streaming_after N: the server logged data in two of the seconds after its first N
+streaming_after() { [ "$(stream_data_after "$1")" -ge 2 ]; }
+check stream-running wait_until 30 streaming_after 0 || exit 1
 
 # the domains xl lists besides dom0 (a zombie shows as '(null)', a half-done migration as
 # g1--incoming or g1--migratedaway)
 other_domains() { xl list | awk 'NR > 2 {print $1}' | sort | tr '\n' ' ' | sed 's/ $//'; }
+# source_gone VIF: the source's VIF is gone and no domain is left but the migrated guest
+source_gone() { [ ! -e "/sys/class/net/$1" ] && [ "$(other_domains)" = g1 ]; }
+# guest_fetched: the guest's fetch from dom0 wrote its md5
+guest_fetched() { [ -n "$(guest_run g1 'cat /tmp/to-guest.md5 2>/dev/null' 10)" ]; }
 bad_migrate=0 bad_ping=0 bad_stream=0 bad_xfer=0 bad_source=0 bad_domains=0 bad_mapped=0
 i=1
 while [ $i -le "$N" ]; do
@@ -63,18 +68,17 @@ while [ $i -le "$N" ]; do
     # paths of reconnect-paths test)
     quietly ping -c 1 -W 5 "$IP" || { bad_ping=$((bad_ping + 1)); info "migration $i: ping unanswered on $V"; }
     # the same connection carries data again: two seconds with data logged after the migration
-    _w=0; while [ "$(stream_data_after "$s1")" -lt 2 ] && [ $_w -lt 40 ]; do sleep 0.5; _w=$((_w + 1)); done
-    [ "$(stream_data_after "$s1")" -ge 2 ] ||
+    wait_until 20 streaming_after "$s1" ||
         { bad_stream=$((bad_stream + 1)); info "migration $i: the guest's TCP stream did not carry on (last: $(tail -1 "$STREAM_LOG"))"; }
     wait $fetch
     [ "$(cat "$LAB_CUR/from-guest.md5")" = "$G_SUM" ] ||
         { bad_xfer=$((bad_xfer + 1)); info "migration $i: the fetch from the guest across it failed"; }
-    _w=0; while [ -z "$(guest_run g1 'cat /tmp/to-guest.md5 2>/dev/null' 10)" ] && [ $_w -lt 60 ]; do sleep 1; _w=$((_w + 1)); done
+    wait_until 60 guest_fetched
     [ "$(guest_run g1 'cat /tmp/to-guest.md5; rm -f /tmp/to-guest.md5' 10)" = "$D_SUM" ] ||
         { bad_xfer=$((bad_xfer + 1)); info "migration $i: the guest's fetch from dom0 across it failed"; }
     # the source side: its vif gone (znetback frees a vif only once every page is back), no
     # domain left but the migrated guest
-    _w=0; while { [ -e "/sys/class/net/$old_vif" ] || [ "$(other_domains)" != g1 ]; } && [ $_w -lt 40 ]; do sleep 0.5; _w=$((_w + 1)); done
+    wait_until 20 source_gone "$old_vif"
     [ ! -e "/sys/class/net/$old_vif" ] || { bad_source=$((bad_source + 1)); info "migration $i: the source's $old_vif is still there"; }
     [ "$(other_domains)" = g1 ] || { bad_domains=$((bad_domains + 1)); info "migration $i: domains left: $(other_domains)"; }
     if backend_is_znetback; then

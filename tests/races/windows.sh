@@ -78,21 +78,11 @@ if racing zc-kick; then
     V2=$(guest_vif g2)
     echo 200000 > $P/race_zc_kick_us
     guest_bg g2 "ping -q -c 1 -s 8000 -W 8 $PEER_IP" >/dev/null
-    held=0 i=0
-    while [ $i -lt 20 ]; do
-        sleep 0.25; i=$((i + 1))
-        held=$(backend_stat "$V2" pages_mapped_now)
-        [ "${held:-0}" -gt 0 ] && break
-    done
-    check pages-held-at-detach [ "${held:-0}" -gt 0 ]
+    check pages-held-at-detach wait_until 5 vif_holds_pages "$V2"
     h0=$(cat $P/race_hits)
     vif_detach g2 0 || true
     # the fragments leave netem, their completions run (200 ms each), the queue is freed
-    i=0
-    while [ $i -lt 30 ]; do
-        sleep 1; i=$((i + 1))
-        [ "$(backend_global_mapped)" = 0 ] && [ "$(cat /sys/kernel/debug/znetback/queues_draining 2>/dev/null || echo 0)" = 0 ] && break
-    done
+    wait_until 30 nothing_draining || warn "still draining 30 s after the detach: $(backend_global_mapped) pages mapped"
     sleep 2
     echo 0 > $P/race_zc_kick_us
     h1=$(cat $P/race_hits)

@@ -123,8 +123,7 @@ while [ $m -le "$MINUTES" ]; do
         old=$(guest_domid g4)
         # the lab guest's /init handles no shutdown request: it reboots itself
         guest_bg g4 "sleep 0.5; reboot -f" >/dev/null
-        i=0
-        while [ "$(guest_domid g4)" = "$old" ] && [ $i -lt 120 ]; do sleep 0.5; i=$((i + 1)); done
+        wait_until 60 guest_replaced g4 "$old"
         if guest_wait g4; then reboots=$((reboots + 1)); else fail "m$m-g4-reboot" "g4 did not come back"; fi
     fi
     # the rest of the minute: the bulk loads finish, then the sample
