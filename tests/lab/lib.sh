@@ -212,9 +212,10 @@ _timed_md5() {
 _from_guest() {
     _blob_id
     _sum=$(blob_guest "$2" "$_b" "$3") || { fail "$1" "blob in guest failed"; return 1; }
-    _timed_md5 "$1" "$3" "$_sum" "$4"; _rc=$?
+    # not _rc: guest_run sets it, to the rc of the rm
+    _timed_md5 "$1" "$3" "$_sum" "$4"; _xrc=$?
     guest_run "$2" "rm -f /www/$_b" >/dev/null
-    return "$_rc"
+    return "$_xrc"
 }
 # _from_dom0 CHECKNAME MiB FETCH: the blob lives in dom0's web root (also served by the peer)
 _from_dom0() {
