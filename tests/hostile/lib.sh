@@ -33,13 +33,13 @@ hostile_wait_backend() {
 # znbfront says it sent (they reached the stack).  Outcome, on znetback: the counter
 # tx_headers_nonlinear exists and stayed 0 (no header left outside the linear area, in a page
 # the guest can still write).  A missing counter is a failure, never read as 0.
-hostile_headers_before() { # VIF
-    _rx0=$(cat "/sys/class/net/$1/statistics/rx_packets" 2>/dev/null)
-    _nl0=$(backend_stat "$1" tx_headers_nonlinear)
-}
-hostile_headers_judge() { # CASE VIF ZNBFRONT-OUTPUT
+rx_packets() { cat "/sys/class/net/$1/statistics/rx_packets" 2>/dev/null; }   # VIF
+# hostile_headers_judge CASE VIF ZNBFRONT-OUTPUT RX_PACKETS0 NONLINEAR0: the last two are the
+# vif's rx_packets and tx_headers_nonlinear before the case (empty where it had none)
+hostile_headers_judge() {
+    _rx0=$4 _nl0=$5
     _sent=$(echo "$3" | sed -n 's/.*: \([0-9][0-9]*\) frames sent.*/\1/p')
-    _rx1=$(cat "/sys/class/net/$2/statistics/rx_packets" 2>/dev/null)
+    _rx1=$(rx_packets "$2")
     if [ -z "$_sent" ] || [ -z "$_rx0" ] || [ -z "$_rx1" ] || [ $((_rx1 - _rx0)) -lt "$_sent" ]; then
         fail "case-$1-reached-stack" "rx_packets of $2 ${_rx0:-?} -> ${_rx1:-?}, znbfront sent ${_sent:-?} frames"
         fail "case-$1-headers-linear" "not judged: the frames did not reach the stack"
@@ -92,7 +92,9 @@ hostile_case() {
         fail "case-$_c" "xl network-attach of the hostile vif failed"; return 1
     fi
     # A marker, not a line count: once the log buffer is full, counting lines finds nothing new.
-    [ "$_c" != headers-split-across-slots ] || hostile_headers_before "$_v"
+    if [ "$_c" = headers-split-across-slots ]; then
+        _rx0=$(rx_packets "$_v") _nl0=$(backend_stat "$_v" tx_headers_nonlinear)
+    fi
     _mark="LAB-HOSTILE-CASE $_c $(uptime_s)"
     echo "$_mark" > /dev/kmsg
     _out=$(guest_run g1 "/tmp/znbfront -H 1 $_args; echo znbfront-rc=\$?" $((120 + ${HOSTILE_FUZZ_SECONDS:-0})))
@@ -103,7 +105,7 @@ hostile_case() {
         137) [ "$_c" = killed-mid-flight ] || { _ok=0; _why="znbfront killed"; } ;;
         *) _ok=0; _why="znbfront says the backend did not react as expected (rc ${_rc:-none})" ;;
     esac
-    [ "$_c" != headers-split-across-slots ] || hostile_headers_judge "$_c" "$_v" "$_out"
+    [ "$_c" != headers-split-across-slots ] || hostile_headers_judge "$_c" "$_v" "$_out" "$_rx0" "$_nl0"
     # this case is about a frontend that stops at Closing (5): nothing may have written Closed
     if [ "$_c" = closing-without-closed ]; then
         _fstate=$(xenstore-read "/local/domain/$(guest_domid g1)/device/vif/1/state" 2>/dev/null)

@@ -198,49 +198,54 @@ peer_create() {
     lab_on_cleanup "kill $! 2>/dev/null"
     info "peer netns $_p up: ${_p}0 on $_br, ${_p}1 = $PEER_IP"
 }
-peer() { ip netns exec "${PEER:-peer}" "$@"; }
+peer() { ip netns exec peer "$@"; }
 # Every transfer: a random blob served over HTTP, fetched by a command that prints the md5 of
 # what it received; the check compares it with the blob's md5 and reports the rate.
-_blob_id() { _b=b$(cut -c1-8 /proc/sys/kernel/random/uuid); }
-# _timed_md5 CHECKNAME MiB MD5 FETCH: run FETCH (a function reading $_b), check its md5
+_blob_id() { echo "b$(cut -c1-8 /proc/sys/kernel/random/uuid)"; }
+# _timed_md5 CHECKNAME MiB MD5 FETCH...: run FETCH..., check the md5 it prints
 _timed_md5() {
-    _n=$1 _mib=$2 _sum=$3
-    _t0=$(uptime_s); _got=$($4); _t1=$(uptime_s)
-    check_eq "$_n" "$_sum" "$_got" && info "$_n: $(_rate "$_mib" "$_t0" "$_t1")"
+    local _name _mib _sum _t0 _got _t1
+    _name=$1 _mib=$2 _sum=$3; shift 3
+    _t0=$(uptime_s); _got=$("$@"); _t1=$(uptime_s)
+    check_eq "$_name" "$_sum" "$_got" && info "$_name: $(_rate "$_mib" "$_t0" "$_t1")"
 }
-# _from_guest CHECKNAME GUEST MiB FETCH: the blob lives in GUEST's web root
+# _from_guest CHECKNAME GUEST MiB FETCH...: a blob in GUEST's web root, fetched by FETCH... BLOB
 _from_guest() {
-    _blob_id
-    _sum=$(blob_guest "$2" "$_b" "$3") || { fail "$1" "blob in guest failed"; return 1; }
-    # not _rc: guest_run sets it, to the rc of the rm
-    _timed_md5 "$1" "$3" "$_sum" "$4"; _xrc=$?
-    guest_run "$2" "rm -f /www/$_b" >/dev/null
-    return "$_xrc"
+    local _name _guest _mib _blob _sum _status
+    _name=$1 _guest=$2 _mib=$3; shift 3
+    _blob=$(_blob_id)
+    _sum=$(blob_guest "$_guest" "$_blob" "$_mib") || { fail "$_name" "blob in guest failed"; return 1; }
+    # not _rc: the guest_run below sets it, to the rc of the rm
+    _timed_md5 "$_name" "$_mib" "$_sum" "$@" "$_blob"; _status=$?
+    guest_run "$_guest" "rm -f /www/$_blob" >/dev/null
+    return "$_status"
 }
-# _from_dom0 CHECKNAME MiB FETCH: the blob lives in dom0's web root (also served by the peer)
+# _from_dom0 CHECKNAME MiB FETCH...: a blob in dom0's web root (the peer serves it too), fetched
+# by FETCH... BLOB
 _from_dom0() {
-    _blob_id
-    _sum=$(blob_dom0 "$_b" "$2")
-    _timed_md5 "$1" "$2" "$_sum" "$3"; _rc=$?
-    rm -f "/lab/www/$_b"
-    return $_rc
+    local _name _mib _blob _sum _status
+    _name=$1 _mib=$2; shift 2
+    _blob=$(_blob_id)
+    _sum=$(blob_dom0 "$_blob" "$_mib")
+    _timed_md5 "$_name" "$_mib" "$_sum" "$@" "$_blob"; _status=$?
+    rm -f "/lab/www/$_blob"
+    return "$_status"
 }
 _md5_of_stdin() { md5sum | cut -d' ' -f1; }
-# The fetchers read the endpoints from _src/_dst/_net, set by the xfer_* below.
-_fetch_by_dom0() { timeout 600 wget -q -O - "http://$(guest_ip "$_src" "$_net")/$_b" | _md5_of_stdin; }
-_fetch_by_peer() { timeout 900 /sbin/ip netns exec "${PEER:-peer}" wget -q -O - "http://$(guest_ip "$_src")/$_b" | _md5_of_stdin; }
-_fetch_by_guest() { guest_run "$_dst" "wget -q -O - http://$_from/$_b | md5sum | cut -d' ' -f1" 900; }
+_fetch_by_dom0() { timeout 600 wget -q -O - "http://$1/$2" | _md5_of_stdin; }   # HOST BLOB
+_fetch_by_peer() { timeout 900 /sbin/ip netns exec peer wget -q -O - "http://$1/$2" | _md5_of_stdin; }   # HOST BLOB
+_fetch_by_guest() { guest_run "$1" "wget -q -O - http://$2/$3 | md5sum | cut -d' ' -f1" 900; }   # GUEST HOST BLOB
 
 # xfer_g2d GUEST MiB [SUBNET] [CHECKNAME]: guest -> dom0 local socket
-xfer_g2d() { _src=$1 _net=${3:-0}; _from_guest "${4:-xfer-$1-to-dom0}" "$1" "$2" _fetch_by_dom0; }
+xfer_g2d() { _from_guest "${4:-xfer-$1-to-dom0}" "$1" "$2" _fetch_by_dom0 "$(guest_ip "$1" "${3:-0}")"; }
 # xfer_d2g GUEST MiB [SUBNET] [CHECKNAME]: dom0 -> guest
-xfer_d2g() { _dst=$1 _from=10.0.${3:-0}.1; _from_dom0 "${4:-xfer-dom0-to-$1}" "$2" _fetch_by_guest; }
+xfer_d2g() { _from_dom0 "${4:-xfer-dom0-to-$1}" "$2" _fetch_by_guest "$1" "10.0.${3:-0}.1"; }
 # xfer_g2g SRC DST MiB [CHECKNAME]: guest -> guest through the bridge
-xfer_g2g() { _dst=$2 _from=$(guest_ip "$1"); _from_guest "${4:-xfer-$1-to-$2}" "$1" "$3" _fetch_by_guest; }
+xfer_g2g() { _from_guest "${4:-xfer-$1-to-$2}" "$1" "$3" _fetch_by_guest "$2" "$(guest_ip "$1")"; }
 # xfer_g2p GUEST MiB [CHECKNAME]: guest -> peer (forwarded)
-xfer_g2p() { _src=$1; _from_guest "${3:-xfer-$1-to-peer}" "$1" "$2" _fetch_by_peer; }
+xfer_g2p() { _from_guest "${3:-xfer-$1-to-peer}" "$1" "$2" _fetch_by_peer "$(guest_ip "$1")"; }
 # xfer_p2g GUEST MiB [CHECKNAME]: peer -> guest (forwarded)
-xfer_p2g() { _dst=$1 _from=$PEER_IP; _from_dom0 "${3:-xfer-peer-to-$1}" "$2" _fetch_by_guest; }
+xfer_p2g() { _from_dom0 "${3:-xfer-peer-to-$1}" "$2" _fetch_by_guest "$1" "$PEER_IP"; }
 
 quietly() { "$@" >/dev/null 2>&1; }
 ping_check() { # NAME [COUNT] [NETNS]: ping guest eth0 from dom0 (or from netns)
