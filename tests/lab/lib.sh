@@ -48,13 +48,17 @@ check_eq() { # NAME EXPECTED ACTUAL
     if [ -n "$2" ] && [ "$2" = "$3" ]; then pass "$1" "$3"; else fail "$1" "expected '$2' got '$3'"; fi
 }
 # wait_until SECS CMD...: run CMD until it succeeds or SECS seconds of wall clock have passed,
-# again every 0.2 s; returns 1 on timeout, a failure its caller reports
+# again every 0.5 s; returns 1 on timeout, a failure its caller reports. The clock is read
+# with the shell's own read, not a command: under TCG a fork costs the emulated CPUs the
+# guests being waited for need, and a faster poll made whole lab runs slower.
 wait_until() {
-    local _end
-    _end=$(awk "BEGIN{print $(uptime_s) + $1}"); shift
+    local _up _end
+    read -r _up _ < /proc/uptime
+    _end=$((${_up%.*} * 100 + 1${_up#*.} - 100 + $1 * 100)); shift
     until "$@"; do
-        awk "BEGIN{exit !($(uptime_s) >= $_end)}" && return 1
-        sleep 0.2
+        read -r _up _ < /proc/uptime
+        [ $((${_up%.*} * 100 + 1${_up#*.} - 100)) -ge "$_end" ] && return 1
+        sleep 0.5
     done
 }
 # prints WANT CMD...: CMD prints WANT (a condition for wait_until)
