@@ -329,7 +329,7 @@ lab_overlay() {
         echo "LAB_INTERACTIVE=${LAB_INTERACTIVE:-0}"
         echo "LAB_SCENARIO_TIMEOUT=${LAB_SCENARIO_TIMEOUT:-600}"
         echo "LAB_LEAK_CYCLES=${LAB_LEAK_CYCLES:-3}"
-        local v; for v in ${!LAB_ATTACH_@} ${!LAB_SAVE_@} ${!LAB_TX_@} ${!LAB_RACES@} ${!LAB_FAULT_SITES@} ${!SOAK_@} ${!LAB_MIGRATIONS@} ${!LAB_DEMO_@} ${!BENCH_@} ${!HOSTILE_@}; do echo "$v=\"${!v}\""; done
+        local v; for v in ${!LAB_ATTACH_@} ${!LAB_SAVE_@} ${!LAB_TX_@} ${!LAB_RACES@} ${!LAB_FAULT_SITES@} ${!SOAK_@} ${!LAB_MIGRATIONS@} ${!LAB_PVH_@} ${!LAB_DEMO_@} ${!BENCH_@} ${!HOSTILE_@}; do echo "$v=\"${!v}\""; done
         echo "LAB_ZNB_VERSION=\"$(cat "$LAB_REPO/VERSION")\""
         echo "LAB_GIT=\"$(git -C "$LAB_REPO" rev-parse --short HEAD 2>/dev/null || echo none)\""
     } | sed 's/^/export /' > "$O/lab/config"
