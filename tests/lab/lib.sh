@@ -100,12 +100,12 @@ backend_load() { # znetback|xen-netback; unloads the other one (only possible wi
 # cpus=LIST (the physical CPUs its vCPUs may run on; default: any) rate=RATE (xl's vif rate= of
 # the first vif, e.g. 10Mb/s) type=pv|pvh (pvh needs a lab booted with LAB_CPU=qemu64,+svm,+npt)
 # script=NAME (the first vif's hotplug script, e.g. Debian's stock vif-bridge; default xl.conf's
-# vif-lab)
+# vif-lab) tsc_mode=MODE (xl's tsc_mode; default xl's: Xen traps RDTSC when the TSC is not invariant)
 guest_start() {
     _g=$1; shift
-    _k=""; _vcpus=1; _mem=256; _vifs=1; _cpus=""; _rate=""; _type=pv; _script=""
+    _k=""; _vcpus=1; _mem=256; _vifs=1; _cpus=""; _rate=""; _type=pv; _script=""; _tsc=""
     case "${1:-}" in [0-9]*) _k=$1; shift ;; esac
-    for _o in "$@"; do case "$_o" in vcpus=*) _vcpus=${_o#*=} ;; memory=*) _mem=${_o#*=} ;; vifs=*) _vifs=${_o#*=} ;; cpus=*) _cpus=${_o#*=} ;; rate=*) _rate=${_o#*=} ;; type=*) _type=${_o#*=} ;; script=*) _script=${_o#*=} ;; esac; done
+    for _o in "$@"; do case "$_o" in vcpus=*) _vcpus=${_o#*=} ;; memory=*) _mem=${_o#*=} ;; vifs=*) _vifs=${_o#*=} ;; cpus=*) _cpus=${_o#*=} ;; rate=*) _rate=${_o#*=} ;; type=*) _type=${_o#*=} ;; script=*) _script=${_o#*=} ;; tsc_mode=*) _tsc=${_o#*=} ;; esac; done
     if [ -z "$_k" ]; then _k=$(( $(cat $LAB_CUR/guests 2>/dev/null | wc -l) + 1 )); fi
     _h=$(printf '%02x' $((_k + 1)))
     _vl="'mac=00:16:3e:00:00:$_h,bridge=xenbr0${_rate:+,rate=$_rate}${_script:+,script=$_script}'"
@@ -119,6 +119,7 @@ extra = "console=hvc0 loglevel=7 lab.name=$_g"
 memory = $_mem
 vcpus = $_vcpus
 ${_cpus:+cpus = \"$_cpus\"}
+${_tsc:+tsc_mode = \"$_tsc\"}
 vif = [ $_vl ]
 on_crash = "preserve"
 EOF

@@ -7,6 +7,10 @@
 # PVH guest (seen with either backend). A triple fault is reported under its own name, never
 # counted as a pass of the backend and never retried away.
 N=${LAB_PVH_BOOTS:-50}
+# LAB_PVH_TSC_MODE: the guests' xl tsc_mode. Unset, Xen traps the guest's RDTSC (QEMU's
+# qemu64 has no invariant TSC), and every triple fault named so far sat at an RDTSC:
+# pvclock_clocksource_read+0x15 and native_calibrate_cpu_early.part.0+0x6e. native: no trap.
+TSC_MODE=${LAB_PVH_TSC_MODE:-}
 if ! xl info | grep '^virt_caps' | grep -qw hap; then
     fail pvh-needs-hap "Xen reports '$(xl info | sed -n 's/^virt_caps *: *//p')': no HAP for a PVH guest (boot the lab with LAB_CPU=qemu64,+svm,+npt)"
     exit 1
@@ -30,7 +34,7 @@ bad_boot=0 bad_type=0 bad_xfer=0 faulted=0 fault_boots=""
 i=1
 while [ $i -le "$N" ]; do
     xl dmesg -c >/dev/null
-    if guest_start g1 1 memory=128 type=pvh && guest_wait g1 180; then
+    if guest_start g1 1 memory=128 type=pvh ${TSC_MODE:+tsc_mode=$TSC_MODE} && guest_wait g1 180; then
         # precondition: the guest really is PVH, not a PV guest that a config mistake made
         [ "$(guest_type g1)" = PVH ] || bad_type=$((bad_type + 1))
         # and its kernel text sits where dom0's does, so kallsyms_at names its addresses
@@ -38,6 +42,13 @@ while [ $i -le "$N" ]; do
             "$(guest_run g1 "grep -m1 ' _stext\$' /proc/kallsyms" 10)"
         xfer_g2d g1 4 0 "boot-$i-g2d" || bad_xfer=$((bad_xfer + 1))
         xfer_d2g g1 4 0 "boot-$i-d2g" || bad_xfer=$((bad_xfer + 1))
+        # whether Xen traps this guest's RDTSC: the 's' debug key prints each domain's TSC mode
+        # (0 default: emulated when the host TSC is not reliable; 2 native) and, when it
+        # emulates, how many RDTSCs it did (vtsc count)
+        if [ $i = 1 ]; then
+            xl debug-keys s
+            xl dmesg | grep -E "TSC (not )?marked|dom$(guest_domid g1)\(|vtsc count" | sed "s|^|LAB-INFO [$(scen)] Xen TSC: |"
+        fi
     else
         bad_boot=$((bad_boot + 1))
     fi
@@ -53,7 +64,7 @@ while [ $i -le "$N" ]; do
     : > "$LAB_CUR/guests"
     i=$((i + 1))
 done
-info "PVH boots: $N, triple faults: $faulted (at boots:${fault_boots:- none}), no answer: $bad_boot, transfers failed: $bad_xfer"
+info "PVH boots: $N (tsc_mode ${TSC_MODE:-xl default}), triple faults: $faulted (at boots:${fault_boots:- none}), no answer: $bad_boot, transfers failed: $bad_xfer"
 check_eq guests-were-pvh 0 "$bad_type"
 check_eq no-triple-fault 0 "$faulted"
 check_eq every-guest-answered 0 "$bad_boot"
