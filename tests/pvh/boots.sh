@@ -30,6 +30,8 @@ kallsyms_at() {
 # triple_fault_rip: the instruction pointer of Xen's dump of the last vCPU that triple-faulted
 triple_fault_rip() { xl dmesg | sed -n '/Triple fault/,$ s/.*RIP: *[0-9a-f]*:\[<\([0-9a-f]*\)>\].*/\1/p' | tail -1; }
 
+no_g1_left() { xl destroy g1 2>/dev/null; sleep 1; ! xl domid g1 >/dev/null 2>&1; }
+
 bad_boot=0 bad_type=0 bad_xfer=0 faulted=0 fault_boots=""
 i=1
 while [ $i -le "$N" ]; do
@@ -42,12 +44,11 @@ while [ $i -le "$N" ]; do
             "$(guest_run g1 "grep -m1 ' _stext\$' /proc/kallsyms" 10)"
         xfer_g2d g1 4 0 "boot-$i-g2d" || bad_xfer=$((bad_xfer + 1))
         xfer_d2g g1 4 0 "boot-$i-d2g" || bad_xfer=$((bad_xfer + 1))
-        # whether Xen traps this guest's RDTSC: the 's' debug key prints each domain's TSC mode
-        # (0 default: emulated when the host TSC is not reliable; 2 native) and, when it
-        # emulates, how many RDTSCs it did (vtsc count)
+        # whether Xen traps this guest's RDTSC: the 's' debug key prints whether the host TSC
+        # is reliable and each domain's TSC mode (0 default: emulated unless it is; 2 native)
         if [ $i = 1 ]; then
             xl debug-keys s
-            xl dmesg | grep -E "TSC (not )?marked|dom$(guest_domid g1)\(|vtsc count" | sed "s|^|LAB-INFO [$(scen)] Xen TSC: |"
+            xl dmesg | grep -E "TSC (not )?marked|dom$(guest_domid g1)\(" | sed "s|^|LAB-INFO [$(scen)] Xen TSC: |"
         fi
     else
         bad_boot=$((bad_boot + 1))
@@ -56,10 +57,16 @@ while [ $i -le "$N" ]; do
         faulted=$((faulted + 1)); fault_boots="$fault_boots $i"
         xl dmesg | grep 'Triple fault' | tail -1 | sed "s|^|LAB-INFO [$(scen)] boot $i: Xen: |"
         rip=$(triple_fault_rip)
-        info "boot $i: the vCPU was at ${rip:-?} ($([ -z "$rip" ] || kallsyms_at "$rip"))"
+        case "$rip" in
+            ffffffff*) info "boot $i: the vCPU was at $rip ($(kallsyms_at "$rip"))" ;;
+            "") info "boot $i: no RIP in Xen's dump" ;;
+            *) info "boot $i: Xen's dump shows RIP $rip, in Xen's own code (CS e008), not the guest's" ;;
+        esac
         guest_console g1 | tail -5 | sed "s|^|LAB-INFO [$(scen)] boot $i: console: |"
     fi
-    xl destroy g1 2>/dev/null
+    # after a triple fault Xen's reboot action makes xl restart the guest, and the new domain
+    # may appear after a destroy: destroy until no g1 is left
+    wait_until 60 no_g1_left || warn "boot $i: g1 is still there after destroy"
     wait_until 30 dom0_has_no_vifs || warn "boot $i: a vif is left after destroy: $(dom0_vifs)"
     : > "$LAB_CUR/guests"
     i=$((i + 1))
