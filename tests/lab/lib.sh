@@ -95,6 +95,12 @@ backend_load() { # znetback|xen-netback; unloads the other one (only possible wi
 }
 
 # ---------------------------------------------------------------- guests
+# need_hap CHECK WHY: a PVH guest needs Xen's hardware-assisted paging, which the lab has
+# only when QEMU emulates SVM with nested paging; fails CHECK (WHY: what else cannot serve)
+need_hap() {
+    xl info | grep '^virt_caps' | grep -qw hap && return 0
+    fail "$1" "Xen reports '$(xl info | sed -n 's/^virt_caps *: *//p')': no HAP for a PVH guest$2 (boot the lab with LAB_CPU=qemu64,+svm,+npt)"
+}
 # guest_start NAME [K] [key=value ...]: create guest NAME (PV unless type=pvh) as guest
 # number K (default: next free). Options: vcpus=N memory=MiB vifs=N (extra vifs at boot on xenbr0: 00:16:3e:00:j:k+1)
 # cpus=LIST (the physical CPUs its vCPUs may run on; default: any) rate=RATE (xl's vif rate= of

@@ -12,10 +12,7 @@ N=${LAB_MIGRATIONS:-5}
 # paging, which Debian builds without (CONFIG_SHADOW_PAGING unset: "Failed to enable
 # logdirty: 95"). A PVH guest uses hardware-assisted paging, which the lab has when QEMU
 # emulates SVM with nested paging (LAB_CPU=qemu64,+svm,+npt).
-if ! xl info | grep '^virt_caps' | grep -qw hap; then
-    fail migrate-needs-hap "Xen reports '$(xl info | sed -n 's/^virt_caps *: *//p')': no HAP for a PVH guest, and PV guests cannot migrate on a Xen without shadow paging (boot the lab with LAB_CPU=qemu64,+svm,+npt)"
-    exit 1
-fi
+need_hap migrate-needs-hap ", and PV guests cannot migrate on a Xen without shadow paging" || exit 1
 guest_start g1 1 memory=128 type=pvh || exit 1
 guest_wait g1 || exit 1
 IP=$(guest_ip g1)
