@@ -611,17 +611,28 @@ bool znb_rx_ready(struct znb_queue *q)
  * @q: queue
  *
  * Context: any; takes no lock and dereferences no queued packet.
- * Return: true if a packet can be delivered, a deadline of a waiting queue
- * passed, or the vif was disabled with packets queued.
+ * Return: true if a packet can be delivered, a packet waits that no poll
+ * has seen, a deadline of a waiting queue passed, or the vif was disabled
+ * with packets queued.
  */
 bool znb_rx_has_work(struct znb_queue *q)
 {
+	bool waiting = READ_ONCE(q->rx_waiting);
+
 	if (atomic_read(&q->vif->disabled))
-		return READ_ONCE(q->rx_waiting) || READ_ONCE(q->rx_slots_needed);
-	if (READ_ONCE(q->rx_waiting) &&
-	    time_after_eq(jiffies, READ_ONCE(q->rx_deadline)))
+		return waiting || READ_ONCE(q->rx_slots_needed);
+	if (waiting && time_after_eq(jiffies, READ_ONCE(q->rx_deadline)))
 		return true;
 	znb_race_window(rx_peek_us, READ_ONCE(q->rx_slots_needed));
+	/*
+	 * Only a poll starts the wait of a packet the guest has no buffers
+	 * for, and with it the deadlines that bound it and the polling of a
+	 * ring whose frontend never notifies.  A packet queued by a process
+	 * (its kick wakes only this thread) or while the NAPI poll lost the
+	 * queue's lock to this thread has not been seen by one.
+	 */
+	if (!waiting && READ_ONCE(q->rx_slots_needed))
+		return true;
 	return znb_rx_ready(q);
 }
 

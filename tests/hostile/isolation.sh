@@ -15,7 +15,8 @@
 # of another domain (g1) must attach within $ATTACH_MAX s (xenwatch must not wait for the
 # drain), and the torn-down queue must be freed once netem lets go.
 # Part 3: on a vif nothing else sends to, znbfront reconnects after a fatal disable and sends at
-# once, goes Closed -> Connected, and connects without feature-rx-notify: each must be served.
+# once, goes Closed -> Connected, and connects without feature-rx-notify: each must be served,
+# the last also with a frame a dom0 process sent while it had no buffers.
 # (Writes of module parameters out of their range: tests/lab/params.sh.)
 # shellcheck source=tests/hostile/lib.sh
 . /lab/tests/hostile/lib.sh
@@ -175,7 +176,31 @@ for c in reconnect-after-disable closed-then-connected rx-without-notify; do
     fi
     out=$(guest_run g1 "/tmp/znbfront -H 1 -d 10.0.9.1 -t 3 case $c; echo znbfront-rc=\$?" 120)
     echo "$out" | sed "s|^|LAB-INFO [$(scen)] $c: |"
+    # what reached dom0's stack from the guest, and what dom0 delivered or dropped for it
+    info "$c: $A rx_packets $(cat "/sys/class/net/$A/statistics/rx_packets") tx_packets $(cat "/sys/class/net/$A/statistics/tx_packets") tx_dropped $(cat "/sys/class/net/$A/statistics/tx_dropped")"
     check_eq "$c-quiet-vif" 0 "$(echo "$out" | sed -n 's/^znbfront-rc=//p')"
     check "$c-quiet-vif-detached" hostile_detach
 done
+# A frame a dom0 process sends to that frontend (arping) is queued outside the softirq its
+# own ARP reply came from above: it too must make the backend poll the silent ring.
+# Precondition: the frame waits in the vif's RX queue (debugfs) before buffers are posted.
+if hostile_attach quiet0; then
+    guest_bg g1 "/tmp/znbfront -H 1 -t 6 --listen case rx-without-notify; echo znbfront-rc=\$?"
+    if hostile_wait_backend 4; then
+        arping -q -c 1 -w 1 -I quiet0 10.0.9.99
+        Q=/sys/kernel/debug/znetback/$A/queues
+        if [ "$(backend_current)" = znetback ]; then
+            debugfs_mounted
+            check_eq dom0-process-frame-queued 1 "$(sed -n 's/.* rx_queue \([0-9]*\) .*/\1/p' "$Q")"
+            check dom0-process-frame-polled wait_until 2 grep -q " waiting 1 " "$Q"
+        fi
+        hostile_vif_wait dom0-process
+        check_eq rx-without-notify-dom0-process 0 "$(guest_run g1 "sed -n 's/^znbfront-rc=//p' /tmp/bg.log")"
+    else
+        fail dom0-process-connected "$A never reached Connected"
+    fi
+    check dom0-process-vif-detached hostile_detach
+else
+    fail dom0-process-attach "xl network-attach of g1's second vif failed"
+fi
 

@@ -419,10 +419,12 @@ static int closed_then_connected(struct front *f, unsigned int s)
 
 /*
  * Without feature-rx-notify and with no buffer posted, asks dom0 (--dst) for
- * its MAC: dom0's ARP reply waits for a buffer.  The buffers then come
- * without an event, as such a frontend posts them: a backend that polls the
- * ring delivers the reply within a few of its polls; one that waits for an
- * event delivers it only when something else wakes it.
+ * its MAC: dom0's ARP reply waits for a buffer.  With --listen it asks
+ * nothing and waits @seconds for what dom0 sends on its own (a frame a dom0
+ * process sends is queued outside the softirq an ARP reply comes from).  The
+ * buffers then come without an event, as such a frontend posts them: a
+ * backend that polls the ring delivers within a few of its polls; one that
+ * waits for an event delivers only when something else wakes it.
  */
 static int rx_without_notify(struct front *f, unsigned int seconds)
 {
@@ -432,16 +434,20 @@ static int rx_without_notify(struct front *f, unsigned int seconds)
 	};
 	int soon, later;
 
-	memcpy(arp + 6, f->mac, 6);
-	memcpy(arp + 22, f->mac, 6);			/* sender MAC */
-	memcpy(arp + 28, &f->dst_ip, 4);		/* sender: dom0's subnet, .99 */
-	arp[31] = 99;
-	memcpy(arp + 38, &f->dst_ip, 4);		/* target: dom0 */
-	if (front_send_frame(f, arp, sizeof(arp), 1))
-		return -1;
-	front_push_tx(f);
-	front_collect_tx(f, f->tx_requests, 3000);
-	sleep(2);
+	if (f->listen) {
+		sleep(seconds);
+	} else {
+		memcpy(arp + 6, f->mac, 6);
+		memcpy(arp + 22, f->mac, 6);		/* sender MAC */
+		memcpy(arp + 28, &f->dst_ip, 4);	/* sender: dom0's subnet, .99 */
+		arp[31] = 99;
+		memcpy(arp + 38, &f->dst_ip, 4);	/* target: dom0 */
+		if (front_send_frame(f, arp, sizeof(arp), 1))
+			return -1;
+		front_push_tx(f);
+		front_collect_tx(f, f->tx_requests, 3000);
+		sleep(2);
+	}
 	front_post_rx(f, 64, false);
 	soon = front_collect_rx(f, 1000);
 	later = front_collect_rx(f, (int)(seconds < 3 ? 3 : seconds) * 1000);

@@ -44,6 +44,7 @@ struct front {
 	char backend_path[128];
 	uint8_t mac[6];
 	uint32_t dst_ip;	/* dom0's address (network order), from --dst */
+	bool listen;		/* rx-without-notify: send nothing, wait for dom0 */
 
 	netif_tx_sring_t *tx_sring;
 	netif_rx_sring_t *rx_sring;

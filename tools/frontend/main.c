@@ -42,6 +42,8 @@ static void usage(FILE *to)
 		"  -m, --dst-mac MAC   destination MAC (send), default broadcast\n"
 		"  -p, --port PORT     UDP port, default 9999\n"
 		"  -t, --seconds N     duration of timed cases, fuzz and sink timeout, default 10\n"
+		"  -l, --listen        rx-without-notify: send no ARP request; what dom0 sends\n"
+		"                      on its own in the first --seconds must arrive\n"
 		"  -r, --seed N        fuzz seed, default: time of day (printed)\n"
 		"  -v, --verbose       report every unexpected response\n"
 		"  -h, --help          this text\n"
@@ -55,6 +57,7 @@ struct options {
 	uint32_t dst_ip;
 	uint8_t dst_mac[6];
 	int verbose;
+	bool listen;
 };
 
 /* Receives 'send' traffic and checks each payload byte; needs no Xen. */
@@ -143,6 +146,7 @@ int main(int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' },
 		{ "seconds", required_argument, NULL, 't' },
 		{ "seed", required_argument, NULL, 'r' },
+		{ "listen", no_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -157,7 +161,7 @@ int main(int argc, char **argv)
 	int c, rc;
 
 	inet_pton(AF_INET, "10.0.0.1", &o.dst_ip);
-	while ((c = getopt_long(argc, argv, "H:n:s:S:d:m:p:t:r:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "H:n:s:S:d:m:p:t:r:lvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'H': o.handle = (unsigned int)atoi(optarg); break;
 		case 'n': o.count = (unsigned int)atoi(optarg); break;
@@ -167,6 +171,7 @@ int main(int argc, char **argv)
 		case 't': o.seconds = (unsigned int)atoi(optarg); break;
 		case 'r': o.seed = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 'v': o.verbose = 1; break;
+		case 'l': o.listen = true; break;
 		case 'd':
 			if (inet_pton(AF_INET, optarg, &o.dst_ip) != 1) {
 				fprintf(stderr, "znbfront: bad address %s\n", optarg);
@@ -209,6 +214,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	f.dst_ip = o.dst_ip;
+	f.listen = o.listen;
 	if (strcmp(cmd, "case") == 0)
 		front_case_setup(&f, argv[optind + 1]);
 	if (front_connect(&f)) {
