@@ -288,8 +288,9 @@ static int __init znb_init(void)
 	if (err)
 		return err;
 
-	if (!xen_domain() || !xen_initial_domain()) {
-		pr_err("not running as the Xen initial domain (dom0); refusing to load\n");
+	/* A driver domain serves vifs as dom0 does: it needs only Xen. */
+	if (!xen_domain()) {
+		pr_err("not running on Xen; refusing to load\n");
 		return -ENODEV;
 	}
 
@@ -314,7 +315,8 @@ static int __init znb_init(void)
 		destroy_workqueue(znb_wq);
 		return err;
 	}
-	pr_info("vif backend ready (zero-copy guest TX, up to %u queues per vif)\n",
+	pr_info("vif backend ready in %s (zero-copy guest TX, up to %u queues per vif)\n",
+		xen_initial_domain() ? "dom0" : "a driver domain",
 		znb_queues_offered());
 	return 0;
 }

@@ -53,7 +53,7 @@ run_step tools make -s tools
 run_step kbuild-core make -s kbuild-core
 run_step module make -s module
 run_step modules-all make -s modules-all
-run_step not-dom0 tests/module/not-dom0.sh
+run_step bare-metal tests/module/bare-metal.sh
 run_step checkpatch make -s checkpatch
 run_step kernel-doc make -s kernel-doc
 run_step shellcheck make -s shellcheck
