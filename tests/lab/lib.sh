@@ -23,10 +23,14 @@ PEER_IP=10.0.0.100
 # The lifecycle scenarios are about mapped pages: under tx_policy=auto, flows the stack copies
 # out anyway (veth, taps, dom0 sockets) would soon be grant-copied and hold no guest page at
 # all. So every scenario starts with tx_policy=map (LAB_TX_POLICY overrides); the ones about
-# the policy itself (policy-flow, the demo) switch to auto.
-if [ -w /sys/module/znetback/parameters/tx_policy ]; then
-    echo "${LAB_TX_POLICY:-1}" > /sys/module/znetback/parameters/tx_policy
-fi
+# the policy itself (policy-flow, the demo) switch to auto. A driver domain sets it once it
+# has loaded the backend.
+lab_tx_policy() {
+    if [ -w /sys/module/znetback/parameters/tx_policy ]; then
+        echo "${LAB_TX_POLICY:-1}" > /sys/module/znetback/parameters/tx_policy
+    fi
+}
+lab_tx_policy
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 mark() { echo "LAB-MARK $* dom0_uptime=$(uptime_s)"; }
@@ -107,11 +111,14 @@ need_hap() {
 # the first vif, e.g. 10Mb/s) type=pv|pvh (pvh needs a lab booted with LAB_CPU=qemu64,+svm,+npt)
 # script=NAME (the first vif's hotplug script, e.g. Debian's stock vif-bridge; default xl.conf's
 # vif-lab) tsc_mode=MODE (xl's tsc_mode; default xl's: Xen traps RDTSC when the TSC is not invariant)
+# ramdisk=PATH (default the guest initrd) extra=ARGS (more kernel command line) driver_domain=1
 guest_start() {
     _g=$1; shift
     _k=""; _vcpus=1; _mem=256; _vifs=1; _cpus=""; _rate=""; _type=pv; _script=""; _tsc=""
+    _rd=/guest/guest-initrd.gz; _extra=""; _dd=""
     case "${1:-}" in [0-9]*) _k=$1; shift ;; esac
-    for _o in "$@"; do case "$_o" in vcpus=*) _vcpus=${_o#*=} ;; memory=*) _mem=${_o#*=} ;; vifs=*) _vifs=${_o#*=} ;; cpus=*) _cpus=${_o#*=} ;; rate=*) _rate=${_o#*=} ;; type=*) _type=${_o#*=} ;; script=*) _script=${_o#*=} ;; tsc_mode=*) _tsc=${_o#*=} ;; esac; done
+    for _o in "$@"; do case "$_o" in vcpus=*) _vcpus=${_o#*=} ;; memory=*) _mem=${_o#*=} ;; vifs=*) _vifs=${_o#*=} ;; cpus=*) _cpus=${_o#*=} ;; rate=*) _rate=${_o#*=} ;; type=*) _type=${_o#*=} ;; script=*) _script=${_o#*=} ;; tsc_mode=*) _tsc=${_o#*=} ;;
+        ramdisk=*) _rd=${_o#*=} ;; extra=*) _extra=" ${_o#*=}" ;; driver_domain=*) _dd=${_o#*=} ;; esac; done
     if [ -z "$_k" ]; then _k=$(( $(cat $LAB_CUR/guests 2>/dev/null | wc -l) + 1 )); fi
     _h=$(printf '%02x' $((_k + 1)))
     _vl="'mac=00:16:3e:00:00:$_h,bridge=xenbr0${_rate:+,rate=$_rate}${_script:+,script=$_script}'"
@@ -120,8 +127,9 @@ guest_start() {
 name = "$_g"
 type = "$_type"
 kernel = "/guest/vmlinuz"
-ramdisk = "/guest/guest-initrd.gz"
-extra = "console=hvc0 loglevel=7 lab.name=$_g"
+ramdisk = "$_rd"
+extra = "console=hvc0 loglevel=7 lab.name=$_g$_extra"
+${_dd:+driver_domain = $_dd}
 memory = $_mem
 vcpus = $_vcpus
 ${_cpus:+cpus = \"$_cpus\"}
@@ -441,7 +449,8 @@ kfence_check() {
 }
 
 # ---------------------------------------------------------------- vifs
-vif_devids() { xl network-list "$1" 2>/dev/null | awk 'NR>1{print $1}'; }
+# vif_devids NAME: the devids of NAME's vifs that dom0 serves (not a driver domain)
+vif_devids() { xl network-list "$1" 2>/dev/null | awk 'NR>1 && $2==0{print $1}'; }
 # vif_detach NAME DEVID: graceful xl network-detach, waits until the backend device is gone
 vif_detach() {
     _v=$(guest_vif "$1" "$2")

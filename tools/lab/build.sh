@@ -284,7 +284,9 @@ lab_images() {
     install_busybox "$D"
     # shellcheck disable=SC2013 # several module names a line
     for m in $(sed 's/#.*//' "$LAB_TOOLS/modules.txt"); do add_module "$D" "$m"; done
-    cp -a "$LAB_TOOLS/rootfs/dom0/." "$D/"; chmod 755 "$D/init" "$D/etc/xen/scripts/vif-lab"
+    cp -a "$LAB_TOOLS/rootfs/dom0/." "$D/"; chmod 755 "$D/init" "$D/init-driver-domain" "$D/etc/xen/scripts/vif-lab"
+    # a driver domain booted from this image serves its command channel as a guest does
+    mkdir -p "$D/usr/share/lab"; cp -a "$LAB_TOOLS/rootfs/guest/www" "$D/usr/share/lab/guest-www"
     cp "$img/vmlinuz-guest" "$D/guest/vmlinuz"; cp "$img/guest-initrd.gz" "$D/guest/"
     echo "LAB_ABI=$LAB_ABI" > "$D/etc/lab-build"
     echo "GUEST_ABI=$GUEST_ABI" >> "$D/etc/lab-build"
@@ -329,7 +331,7 @@ lab_overlay() {
         echo "LAB_INTERACTIVE=${LAB_INTERACTIVE:-0}"
         echo "LAB_SCENARIO_TIMEOUT=${LAB_SCENARIO_TIMEOUT:-600}"
         echo "LAB_LEAK_CYCLES=${LAB_LEAK_CYCLES:-3}"
-        local v; for v in ${!LAB_ATTACH_@} ${!LAB_SAVE_@} ${!LAB_TX_@} ${!LAB_RACES@} ${!LAB_FAULT_SITES@} ${!SOAK_@} ${!LAB_MIGRATIONS@} ${!LAB_PVH_@} ${!LAB_DEMO_@} ${!BENCH_@} ${!HOSTILE_@}; do echo "$v=\"${!v}\""; done
+        local v; for v in ${!LAB_ATTACH_@} ${!LAB_SAVE_@} ${!LAB_TX_@} ${!LAB_RACES@} ${!LAB_FAULT_SITES@} ${!SOAK_@} ${!LAB_MIGRATIONS@} ${!LAB_PVH_@} ${!LAB_DD_@} ${!LAB_DEMO_@} ${!BENCH_@} ${!HOSTILE_@}; do echo "$v=\"${!v}\""; done
         echo "LAB_ZNB_VERSION=\"$(cat "$LAB_REPO/VERSION")\""
         echo "LAB_GIT=\"$(git -C "$LAB_REPO" rev-parse --short HEAD 2>/dev/null || echo none)\""
     } | sed 's/^/export /' > "$O/lab/config"

@@ -1,0 +1,158 @@
+# Driver domain: the backend runs in a PV guest (dd) instead of dom0, as Qubes' sys-net does; guests' vifs name it, traffic through it is md5-checked, guests and the driver domain are destroyed and re-created, nothing stays mapped or leaked.
+# lab-backend: default
+# lab-timeout: 1200
+# shellcheck shell=dash
+#
+# dd boots the lab's dom0 image (this run's backend module and scripts in it) with
+# lab.role=driver-domain: tools/lab/rootfs/dom0/init-driver-domain loads the backend there,
+# makes bridge ddbr0 (10.0.60.1/24) and runs `xl devd`, the toolstack's backend daemon, which
+# runs the vifs' hotplug scripts in dd. dd's own eth0 is a netfront to dom0's xenbr0 (its
+# "outside" and the command channel). g1 and g2 keep their first vif on dom0 (the command
+# channel) and get a second one served by dd (`xl network-attach ... backend=dd`):
+# 10.0.60.2 and 10.0.60.3.
+# Checks: the backend loaded in a domU and says so; each dd-served vif exists in dd and not
+# in dom0; guest -> dd socket, dd -> guest, guest <-> guest through dd's bridge, dd <-> dom0
+# over its uplink, each md5-checked; the backend in dd mapped guest pages (znetback) and
+# holds none once traffic stops; g1 destroyed with its vif in dd: the vif goes, nothing
+# stays mapped, a re-created g1 gets a dd vif again; dd destroyed (guests' vifs detached
+# first) and re-created: its vifs serve again; at the end Xen's free memory is back at its
+# baseline and no guest console shows a netfront complaint.
+# LAB_DD_TYPE=pvh (host environment; the lab booted with LAB_CPU=qemu64,+svm,+npt) makes dd a
+# PVH guest, whose grant maps go through Xen's second-level page tables
+DD_TYPE=${LAB_DD_TYPE:-pv}
+DD_SUBNET=60
+DD_IP=10.0.$DD_SUBNET.1
+
+# dd_run CMD [TIMEOUT]: run a shell snippet in the driver domain
+dd_run() { guest_run dd "$1" "${2:-120}"; }
+# dd_vif GUEST: the backend netdev in dd of GUEST's dd-served vif (devid 1)
+dd_vif() { echo "vif$(guest_domid "$1").1"; }
+# dd_stat VIF NAME: a counter of VIF in dd (ethtool -S)
+dd_stat() { dd_run "ethtool -S $1" | awk -v k="$2:" '$1==k{print $2}'; }
+# dd_mapped: pages the backend in dd holds mapped, all vifs (znetback's debugfs)
+dd_mapped() { dd_run "mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null; cat /sys/kernel/debug/znetback/pages_mapped"; }
+dd_mapped_zero() { [ "$(dd_mapped)" = 0 ]; }
+dd_has_vif() { dd_run "[ -e /sys/class/net/$1 ]" >/dev/null; }
+dd_lacks_vif() { dd_run "[ ! -e /sys/class/net/$1 ]" >/dev/null; }
+# the guest's dd-served address answers from dd
+dd_reaches() { dd_run "ping -c 1 -W 1 $(guest_ip "$1" $DD_SUBNET)" >/dev/null; }
+
+# dd_attach GUEST: a vif served by dd on ddbr0; waits until dd reaches the guest through it
+dd_attach() {
+    if ! timeout 60 xl network-attach "$1" backend=dd bridge=ddbr0 mac="$(guest_mac "$1" $DD_SUBNET)" >/dev/null; then
+        fail "dd-attach-$1" "xl network-attach $1 backend=dd failed"; return 1
+    fi
+    check "dd-vif-$1-in-dd" wait_until 30 dd_has_vif "$(dd_vif "$1")" || return 1
+    check "dd-vif-$1-not-in-dom0" [ ! -e "/sys/class/net/$(dd_vif "$1")" ]
+    check "dd-reaches-$1" wait_until 60 dd_reaches "$1"
+}
+# dd_detach GUEST: graceful detach of GUEST's dd-served vif; its backend netdev in dd goes
+dd_detach() {
+    _ddv=$(dd_vif "$1")
+    timeout 60 xl network-detach "$1" 1 || { fail "dd-detach-$1" "xl network-detach failed"; return 1; }
+    check "dd-detached-$1" wait_until 30 dd_lacks_vif "$_ddv"
+}
+# dd_start: create dd from dom0's root filesystem and wait until it answers
+dd_start() {
+    guest_start dd memory=384 type="$DD_TYPE" ramdisk=/tmp/dd-initrd.gz extra=lab.role=driver-domain driver_domain=1 || return 1
+    guest_wait dd 240 || return 1
+    check_eq dd-type "$(echo "$DD_TYPE" | tr '[:lower:]' '[:upper:]')" "$(dd_run 'cat /sys/hypervisor/guest_type')"
+    check_eq dd-backend-loaded "$(backend_current)" "$(dd_run '. /lab/tests/lib.sh; backend_current')"
+    dd_run "dmesg | grep -E 'znetback|xen_netback' | tail -3" | sed "s|^|LAB-INFO [$(scen)] dd dmesg: |"
+    check dd-devd-running quietly dd_run "pidof xl"
+    # its /init says FAILED for each step that did not work (a module, xenfs, the backend, devd)
+    guest_console dd | grep "DRIVER-DOMAIN: " | sed "s|^|LAB-INFO [$(scen)] dd console: |"
+    check dd-init-ready dd_console_says "DRIVER-DOMAIN: ready"
+    check dd-init-nothing-failed dd_init_failed_nothing
+    if backend_is_znetback; then
+        check_eq dd-tx-policy "${LAB_TX_POLICY:-1}" "$(dd_run 'cat /sys/module/znetback/parameters/tx_policy')"
+    fi
+}
+dd_console_says() { guest_console dd | grep -q "$1"; }
+dd_init_failed_nothing() { ! dd_console_says "DRIVER-DOMAIN: .*FAILED"; }
+dd_gone() { ! xl domid dd >/dev/null 2>&1; }
+# Xen's free memory is back at (or above) the baseline taken before dd first started
+xen_free_back() { [ "$(xen_free)" -ge "$B_XEN" ]; }
+# the guests under test carry no traffic on their dom0 vifs but the command channel
+no_dom0_traffic() { maps_nothing "$(guest_vif "$1")" "the command channel only; its traffic goes through the driver domain"; }
+
+# A driver domain boots the guest kernel with dom0's modules: they must be the same
+if [ "$(sed -n 's/^LAB_ABI=//p' /etc/lab-build)" != "$(sed -n 's/^GUEST_ABI=//p' /etc/lab-build)" ]; then
+    fail driver-domain-kernel "dom0 and guest kernels differ ($(tr '\n' ' ' < /etc/lab-build)): the driver domain boots the guest kernel with dom0's modules"
+    exit 1
+fi
+[ "$DD_TYPE" = pv ] || need_hap dd-type-needs-hap " (LAB_DD_TYPE=pvh)" || exit 1
+guest_start g1 || exit 1
+guest_start g2 || exit 1
+guest_wait g1 || exit 1
+guest_wait g2 || exit 1
+no_dom0_traffic g1; no_dom0_traffic g2
+B_XEN=$(xen_free)
+info "baseline before the driver domain: $(snapshot)"
+
+# dd's ramdisk: dom0's own root filesystem (the image and this run's overlay), without the
+# guests' images, /tmp and what the mounts hold
+t0=$(uptime_s)
+(cd / && find . -xdev \( -path ./guest -o -path ./tmp -o -path ./lab/www \) -prune -o -print |
+    cpio -o -H newc 2>/dev/null | gzip -1) > /tmp/dd-initrd.gz
+info "driver domain ramdisk: $(du -m /tmp/dd-initrd.gz | cut -f1) MiB in $(awk "BEGIN{print $(uptime_s) - $t0}") s"
+dd_start || exit 1
+# precondition of the memory check at the end: dd's memory really came out of Xen's
+D_XEN=$(xen_free)
+check xen-memory-given-to-dd [ $((B_XEN - D_XEN)) -ge 384 ]
+
+# ---- the data paths
+dd_attach g1 || exit 1
+dd_attach g2 || exit 1
+_from_guest xfer-g1-to-dd-socket g1 8 _fetch_by_guest dd "$(guest_ip g1 $DD_SUBNET)"
+_from_guest xfer-dd-to-g1 dd 8 _fetch_by_guest g1 "$DD_IP"
+_from_guest xfer-g1-to-g2-through-dd g1 8 _fetch_by_guest g2 "$(guest_ip g1 $DD_SUBNET)"
+_from_guest xfer-g2-to-g1-through-dd g2 8 _fetch_by_guest g1 "$(guest_ip g2 $DD_SUBNET)"
+xfer_g2d dd 8 0 xfer-dd-uplink-to-dom0
+xfer_d2g dd 8 0 xfer-dom0-to-dd-uplink
+assert_mappings_drained "$(guest_vif dd)"
+if backend_is_znetback; then
+    for g in g1 g2; do
+        v=$(dd_vif $g)
+        dd_run "ethtool -S $v" | tr -s ' ' | sed "s|^|LAB-INFO [$(scen)] dd ethtool -S $v:|" | head -12
+        ops=$(dd_stat "$v" map_ops)
+        if is_count_above_zero "$ops"; then pass "dd-mapped-pages-of-$g" "map_ops $ops"
+        else fail "dd-mapped-pages-of-$g" "map_ops '$ops': the backend in dd mapped nothing"; fi
+    done
+    check dd-nothing-mapped-after-traffic wait_until 20 dd_mapped_zero
+fi
+
+# ---- a guest destroyed while dd serves its vif, then re-created
+gd=$(guest_domid g1) v=$(dd_vif g1)
+check_guest_dmesg g1
+xl destroy g1
+sed -i "/^g1 /d" "$LAB_CUR/guests"
+check dd-vif-gone-after-guest-destroy wait_until 30 dd_lacks_vif "$v"
+backend_is_znetback && check dd-nothing-mapped-after-guest-destroy wait_until 20 dd_mapped_zero
+guest_start g1 1 || exit 1
+guest_wait g1 || exit 1
+no_dom0_traffic g1
+check g1-is-a-new-domain [ "$(guest_domid g1)" != "$gd" ]
+dd_attach g1 || exit 1
+_from_guest xfer-new-g1-to-g2-through-dd g1 4 _fetch_by_guest g2 "$(guest_ip g1 $DD_SUBNET)"
+
+# ---- the driver domain destroyed (its guests' vifs detached first) and re-created
+dd_detach g1; dd_detach g2
+check_guest_dmesg dd
+xl destroy dd
+sed -i "/^dd /d" "$LAB_CUR/guests"
+check dd-gone wait_until 30 dd_gone
+dd_start || exit 1
+dd_attach g1 || exit 1
+dd_attach g2 || exit 1
+_from_guest xfer-g2-to-g1-through-new-dd g2 4 _fetch_by_guest g1 "$(guest_ip g2 $DD_SUBNET)"
+backend_is_znetback && check new-dd-nothing-mapped-after-traffic wait_until 20 dd_mapped_zero
+
+# ---- the end: nothing in dd, dd gone, Xen's memory back
+dd_detach g1; dd_detach g2
+check_guest_dmesg dd
+xl destroy dd
+sed -i "/^dd /d" "$LAB_CUR/guests"
+rm -f /tmp/dd-initrd.gz
+wait_until 30 xen_free_back
+check_eq xen-free-memory-back "$B_XEN" "$(xen_free)"
