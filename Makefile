@@ -228,7 +228,7 @@ lab-check-mixed: module tools
 # reload on 6.12 under KFENCE; the reconnect paths with 6.12's netfront on a 6.1 dom0). The
 # rest runs in make check-full.
 LAB_GATE_SCENARIOS := bridge guest-to-guest gso-segment attach-detach params leak/attach-cycles \
-	hostile/catalogue hostile/isolation hostile/fuzz
+	driver-domain hostile/catalogue hostile/isolation hostile/fuzz
 LAB_GATE_612_SCENARIOS := local-socket destroy-inflight save-restore leak/reload hostile/catalogue
 LAB_GATE_MIXED_SCENARIOS := reconnect-paths
 # one case for each way the backend meets a bad guest: a grant error, a vif disabled for its
