@@ -348,7 +348,8 @@ static void znb_hotplug_changed(struct xenbus_watch *watch, const char *path,
 /*
  * The toolstack writes "rate" = "BYTES,MICROSECONDS" (libxl, from xl's rate=)
  * before the vif appears and whenever an admin changes it; no key, or a
- * removed one, means no limit.  Only dom0 can write our directory.
+ * removed one, means no limit.  Only the toolstack's domain and the
+ * backend's own can write our directory, never the guest.
  */
 static void znb_rate_changed(struct xenbus_watch *watch, const char *path,
 			     const char *token)

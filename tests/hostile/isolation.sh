@@ -185,7 +185,7 @@ done
 # own ARP reply came from above: it too must make the backend poll the silent ring.
 # Precondition: the frame waits in the vif's RX queue (debugfs) before buffers are posted.
 if hostile_attach quiet0; then
-    guest_bg g1 "/tmp/znbfront -H 1 -t 6 --listen case rx-without-notify; echo znbfront-rc=\$?"
+    guest_bg g1 "/tmp/znbfront -H 1 -t 6 --listen case rx-without-notify; echo znbfront-rc=\$?" >/dev/null
     if hostile_wait_backend 4; then
         arping -q -c 1 -w 1 -I quiet0 10.0.9.99
         Q=/sys/kernel/debug/znetback/$A/queues

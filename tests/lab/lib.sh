@@ -138,6 +138,7 @@ vif = [ $_vl ]
 on_crash = "preserve"
 EOF
     echo "$_g $_k" >> $LAB_CUR/guests
+    [ -z "$_dd" ] || echo "$_g" >> $LAB_CUR/driver-domains
     # xenconsoled appends to guest-NAME.log: this guest's console starts at the current end
     _log=$(guest_console_log "$_g")
     if [ -e "$_log" ]; then wc -c < "$_log"; else echo 0; fi > "$LAB_CUR/$_g.console-offset"
@@ -151,6 +152,11 @@ EOF
 guest_k() { awk -v g="$1" '$1==g{print $2}' $LAB_CUR/guests; }
 # lab_guests: the guests this scenario created (guest_start), one a line
 lab_guests() { awk '{print $1}' $LAB_CUR/guests 2>/dev/null; }
+# lab_guests_teardown_order: lab_guests, driver domains last (their guests' vifs go first)
+lab_guests_teardown_order() {
+    for _tg in $(lab_guests); do grep -qx "$_tg" $LAB_CUR/driver-domains 2>/dev/null || echo "$_tg"; done
+    for _tg in $(lab_guests); do grep -qx "$_tg" $LAB_CUR/driver-domains 2>/dev/null && echo "$_tg"; done
+}
 guest_ip() { echo "10.0.${2:-0}.$(( $(guest_k "$1") + 1 ))"; }     # NAME [SUBNET]
 guest_mac() { printf '00:16:3e:00:%02x:%02x\n' "${2:-0}" $(( $(guest_k "$1") + 1 )); }
 guest_domid() { xl domid "$1" 2>/dev/null; }
@@ -451,6 +457,8 @@ kfence_check() {
 # ---------------------------------------------------------------- vifs
 # vif_devids NAME: the devids of NAME's vifs that dom0 serves (not a driver domain)
 vif_devids() { xl network-list "$1" 2>/dev/null | awk 'NR>1 && $2==0{print $1}'; }
+# vif_devids_elsewhere NAME: the devids of NAME's vifs that a driver domain serves
+vif_devids_elsewhere() { xl network-list "$1" 2>/dev/null | awk 'NR>1 && $2!=0{print $1}'; }
 # vif_detach NAME DEVID: graceful xl network-detach, waits until the backend device is gone
 vif_detach() {
     _v=$(guest_vif "$1" "$2")
@@ -488,7 +496,7 @@ vif_attach() {
 
 # lab_teardown: run by /init after each scenario (also after a timeout / failure)
 lab_teardown() {
-    for _g in $(lab_guests); do
+    for _g in $(lab_guests_teardown_order); do
         xl domid "$_g" >/dev/null 2>&1 || { warn "guest $_g is not running at teardown"; check_guest_dmesg "$_g"; continue; }
         for _d in $(vif_devids "$_g"); do
             backend_stats "$(guest_vif "$_g" "$_d")"
@@ -496,6 +504,7 @@ lab_teardown() {
         done
         # graceful detach makes netfront end its grants: "Grant still in use" shows here
         for _d in $(vif_devids "$_g"); do vif_detach "$_g" "$_d" || true; done
+        for _d in $(vif_devids_elsewhere "$_g"); do timeout 60 xl network-detach "$_g" "$_d" || fail "detach-$_g-$_d" "xl network-detach of a vif a driver domain serves failed"; done
         sleep 1
         check_guest_dmesg "$_g"
         xl destroy "$_g" || fail "destroy-$_g"
