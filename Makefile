@@ -18,7 +18,7 @@ KERNEL_SOURCES := $(filter-out netback/selftest_cases.h,$(wildcard netback/*.[ch
 
 .PHONY: help all tools deps unit mutations fuzz fuzz-smoke kbuild-core module modules-all \
 	checkpatch kernel-doc shellcheck check check-full deb deb-test demo lab-check lab-check-6.12 lab-check-mixed \
-	lab-gate lab-gate-6.12 lab-gate-mixed lab-migrate lab-pvh-boots lab-races lab-faults lab-selftest soak lab-mutations fuzz-lab bench bench-profile bench-timed clean
+	lab-gate lab-gate-6.12 lab-gate-mixed lab-migrate lab-pvh-boots lab-races lab-faults lab-selftest soak lab-mutations fuzz-lab bench bench-driver-domain bench-profile bench-timed clean
 
 help:
 	@echo "znetback — zero-copy Xen network backend for dom0"
@@ -56,6 +56,7 @@ help:
 	@echo "  make fuzz-lab    20 minutes of seeded random TX rings from a hostile guest"
 	@echo "  make bench       instructions per GB, znetback vs in-tree xen-netback, QEMU icount (~45 min;"
 	@echo "                   LAB_KERNEL=6.12: both on Debian's 6.12)"
+	@echo "  make bench-driver-domain  the same with the backend in a driver domain (DD_TYPE=pv|pvh)"
 	@echo "  make bench-profile where dom0's instructions go, by function, on PROFILE_ROWS (~8 min)"
 	@echo "  make bench-timed the host-timed iperf3 bench (noisy: guest time is host time, ~27 min)"
 
@@ -295,6 +296,15 @@ else
 	@mkdir -p bench/results/kernel-$(LAB_KERNEL)
 	COST_RESULTS=$(CURDIR)/bench/results/kernel-$(LAB_KERNEL) bench/cost-run
 endif
+
+# The backend in a driver domain (DD_TYPE=pv or pvh, default pv): the guest -> driver domain
+# and guest -> guest rows, both backends, three CPUs; results in
+# bench/results/driver-domain-$(DD_TYPE)/.
+DD_TYPE ?= pv
+bench-driver-domain:
+	@tools/deps.sh
+	@$(MAKE) -s module tools
+	BENCH_COST_DD=$(DD_TYPE) bench/cost-run
 
 # Where the instructions go: one profiled run per backend of the rows whose targets are
 # missed, by function (bench/results/latest-profile.md).

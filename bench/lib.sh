@@ -14,7 +14,7 @@ vif_counters() {
 # reported without naming it here. Levels (*_now, *_peak, *_ms) are left out: their
 # difference is not an amount of work. %.0f, not %d: busybox awk's %d stops at 2^31.
 counter_deltas() {
-    awk 'FILENAME == ARGV[1] {a[$1] = $2; next} $1 !~ /_(now|peak|ms)$/ {printf "%s=%.0f ", $1, $2 - a[$1]}' "$1" "$2"
+    awk 'FILENAME == ARGV[1] {a[$1] = $2; next} NF == 2 && $1 !~ /_(now|peak|ms)$/ {printf "%s=%.0f ", $1, $2 - a[$1]}' "$1" "$2"
 }
 
 # only GUEST...: run these guests, pause the others ($LAB_CUR/guests). An idle guest's timers

@@ -18,64 +18,8 @@
 # first) and re-created: its vifs serve again; at the end Xen's free memory is back at its
 # baseline and no guest console shows a netfront complaint.
 # LAB_DD_TYPE=pvh (host environment; the lab booted with LAB_CPU=qemu64,+svm,+npt) makes dd a
-# PVH guest, whose grant maps go through Xen's second-level page tables
-DD_TYPE=${LAB_DD_TYPE:-pv}
-DD_SUBNET=60
-DD_IP=10.0.$DD_SUBNET.1
-
-# dd_run CMD [TIMEOUT]: run a shell snippet in the driver domain
-dd_run() { guest_run dd "$1" "${2:-120}"; }
-# dd_vif GUEST: the backend netdev in dd of GUEST's dd-served vif (devid 1)
-dd_vif() { echo "vif$(guest_domid "$1").1"; }
-# dd_stat VIF NAME: a counter of VIF in dd (ethtool -S)
-dd_stat() { dd_run "ethtool -S $1" | awk -v k="$2:" '$1==k{print $2}'; }
-# dd_mapped: pages the backend in dd holds mapped, all vifs (znetback's debugfs)
-dd_mapped() { dd_run "mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null; cat /sys/kernel/debug/znetback/pages_mapped"; }
-dd_mapped_zero() { [ "$(dd_mapped)" = 0 ]; }
-dd_has_vif() { dd_run "[ -e /sys/class/net/$1 ]" >/dev/null; }
-dd_lacks_vif() { dd_run "[ ! -e /sys/class/net/$1 ]" >/dev/null; }
-# the guest's dd-served address answers from dd
-dd_reaches() { dd_run "ping -c 1 -W 1 $(guest_ip "$1" $DD_SUBNET)" >/dev/null; }
-
-# dd_attach GUEST PHASE: a vif served by dd on ddbr0; waits until dd reaches the guest
-# through it (PHASE names the checks: one scenario attaches the same guest several times)
-dd_attach() {
-    if ! timeout 60 xl network-attach "$1" backend=dd bridge=ddbr0 mac="$(guest_mac "$1" $DD_SUBNET)" >/dev/null; then
-        fail "dd-attach-$1-$2" "xl network-attach $1 backend=dd failed"; return 1
-    fi
-    check "dd-vif-$1-in-dd-$2" wait_until 30 dd_has_vif "$(dd_vif "$1")" || return 1
-    check "dd-vif-$1-not-in-dom0-$2" [ ! -e "/sys/class/net/$(dd_vif "$1")" ]
-    check "dd-reaches-$1-$2" wait_until 60 dd_reaches "$1"
-}
-# dd_detach GUEST PHASE: graceful detach of GUEST's dd-served vif; its netdev in dd goes
-dd_detach() {
-    _ddv=$(dd_vif "$1")
-    timeout 60 xl network-detach "$1" 1 || { fail "dd-detach-$1-$2" "xl network-detach failed"; return 1; }
-    check "dd-detached-$1-$2" wait_until 30 dd_lacks_vif "$_ddv"
-}
-# dd_start PHASE: create dd from dom0's root filesystem and wait until it answers
-dd_start() {
-    guest_start dd memory=384 type="$DD_TYPE" ramdisk=/tmp/dd-initrd.gz extra=lab.role=driver-domain driver_domain=1 || return 1
-    guest_wait dd 240 || return 1
-    check_eq "dd-type-$1" "$(echo "$DD_TYPE" | tr '[:lower:]' '[:upper:]')" "$(dd_run 'cat /sys/hypervisor/guest_type')"
-    # before anything in dd sources lib.sh, which sets tx_policy again
-    if backend_is_znetback; then
-        check_eq "dd-tx-policy-$1" "${LAB_TX_POLICY:-1}" "$(dd_run 'cat /sys/module/znetback/parameters/tx_policy')"
-    fi
-    check_eq "dd-backend-loaded-$1" "$(backend_current | tr - _)" \
-        "$(dd_run "awk '\$1 == \"znetback\" || \$1 == \"xen_netback\" {print \$1}' /proc/modules")"
-    dd_run "dmesg | grep -E 'znetback|xen_netback' | tail -3" | sed "s|^|LAB-INFO [$(scen)] dd dmesg: |"
-    if backend_is_znetback; then
-        check "dd-backend-says-driver-domain-$1" quietly dd_run "dmesg | grep -q 'vif backend ready in a driver domain'"
-    fi
-    check "dd-devd-running-$1" quietly dd_run "pidof xl"
-    # its /init says FAILED for each step that did not work (a module, xenfs, the backend, devd)
-    guest_console dd | grep "DRIVER-DOMAIN: " | sed "s|^|LAB-INFO [$(scen)] dd console: |"
-    check "dd-init-ready-$1" dd_console_says "DRIVER-DOMAIN: ready"
-    check "dd-init-nothing-failed-$1" dd_init_failed_nothing
-}
-dd_console_says() { guest_console dd | grep -q "$1"; }
-dd_init_failed_nothing() { ! dd_console_says "DRIVER-DOMAIN: .*FAILED"; }
+# PVH guest, whose grant maps go through Xen's second-level page tables. The dd_* helpers are
+# in tests/lab/lib.sh (bench/cost.sh boots a driver domain with them too).
 domain_gone() { ! xl domid "$1" >/dev/null 2>&1; }   # NAME
 # guest_destroyed NAME: destroy NAME; once it is gone, lab_teardown no longer handles it
 guest_destroyed() {
@@ -102,13 +46,7 @@ no_dom0_traffic g1; no_dom0_traffic g2
 B_XEN=$(xen_free)
 info "baseline before the driver domain: $(snapshot)"
 
-# dd's ramdisk: dom0's own root filesystem (the image and this run's overlay), without the
-# guests' images, /tmp and what the mounts hold
-lab_on_cleanup "rm -f /tmp/dd-initrd.gz"
-t0=$(uptime_s)
-(cd / && find . -xdev \( -path ./guest -o -path ./tmp -o -path ./lab/www \) -prune -o -print |
-    cpio -o -H newc 2>/dev/null | gzip -1) > /tmp/dd-initrd.gz
-info "driver domain ramdisk: $(du -m /tmp/dd-initrd.gz | cut -f1) MiB in $(awk "BEGIN{print $(uptime_s) - $t0}") s"
+dd_ramdisk || exit 1
 dd_start first || exit 1
 # precondition of the memory check at the end: dd's memory really came out of Xen's
 D_XEN=$(xen_free)
@@ -117,10 +55,10 @@ check xen-memory-given-to-dd [ $((B_XEN - D_XEN)) -ge 384 ]
 # ---- the data paths
 dd_attach g1 first || exit 1
 dd_attach g2 first || exit 1
-_from_guest xfer-g1-to-dd-socket g1 8 _fetch_by_guest dd "$(guest_ip g1 $DD_SUBNET)"
+_from_guest xfer-g1-to-dd-socket g1 8 _fetch_by_guest dd "$(guest_ip g1 "$DD_SUBNET")"
 _from_guest xfer-dd-to-g1 dd 8 _fetch_by_guest g1 "$DD_IP"
-_from_guest xfer-g1-to-g2-through-dd g1 8 _fetch_by_guest g2 "$(guest_ip g1 $DD_SUBNET)"
-_from_guest xfer-g2-to-g1-through-dd g2 8 _fetch_by_guest g1 "$(guest_ip g2 $DD_SUBNET)"
+_from_guest xfer-g1-to-g2-through-dd g1 8 _fetch_by_guest g2 "$(guest_ip g1 "$DD_SUBNET")"
+_from_guest xfer-g2-to-g1-through-dd g2 8 _fetch_by_guest g1 "$(guest_ip g2 "$DD_SUBNET")"
 xfer_g2d dd 8 0 xfer-dd-uplink-to-dom0
 xfer_d2g dd 8 0 xfer-dom0-to-dd-uplink
 assert_mappings_drained "$(guest_vif dd)"
@@ -145,7 +83,7 @@ guest_start g1 1 || exit 1
 guest_wait g1 || exit 1
 no_dom0_traffic g1
 dd_attach g1 recreated || exit 1
-_from_guest xfer-new-g1-to-g2-through-dd g1 4 _fetch_by_guest g2 "$(guest_ip g1 $DD_SUBNET)"
+_from_guest xfer-new-g1-to-g2-through-dd g1 4 _fetch_by_guest g2 "$(guest_ip g1 "$DD_SUBNET")"
 
 # ---- the driver domain destroyed (its guests' vifs detached first) and re-created
 dd_detach g1 first; dd_detach g2 first
@@ -154,7 +92,7 @@ guest_destroyed dd first || exit 1
 dd_start second || exit 1
 dd_attach g1 second || exit 1
 dd_attach g2 second || exit 1
-_from_guest xfer-g2-to-g1-through-new-dd g2 4 _fetch_by_guest g1 "$(guest_ip g2 $DD_SUBNET)"
+_from_guest xfer-g2-to-g1-through-new-dd g2 4 _fetch_by_guest g1 "$(guest_ip g2 "$DD_SUBNET")"
 backend_is_znetback && check new-dd-nothing-mapped-after-traffic wait_until 20 dd_mapped_zero
 
 # ---- the end: nothing in dd, dd gone, Xen's memory back (and then equal to the baseline)

@@ -191,6 +191,81 @@ guest_wait() {
     fail "up-$1" "no answer from $(guest_ip "$1")"
 }
 
+# ---------------------------------------------------------------- driver domains
+# A driver domain "dd" boots the lab's dom0 image with lab.role=driver-domain
+# (tools/lab/rootfs/dom0/init-driver-domain): the run's backend serves vifs on its bridge
+# ddbr0 (10.0.60.1/24), `xl devd` runs their hotplug scripts, its eth0 (a netfront on dom0's
+# xenbr0) carries the command channel. LAB_DD_TYPE=pvh (the lab booted with
+# LAB_CPU=qemu64,+svm,+npt) makes it a PVH guest.
+DD_TYPE=${LAB_DD_TYPE:-pv}
+DD_SUBNET=60
+# shellcheck disable=SC2034 # the scenarios' address of dd
+DD_IP=10.0.$DD_SUBNET.1
+
+# dd_run CMD [TIMEOUT]: run a shell snippet in the driver domain
+dd_run() { guest_run dd "$1" "${2:-120}"; }
+# dd_vif GUEST: the backend netdev in dd of GUEST's dd-served vif (devid 1)
+dd_vif() { echo "vif$(guest_domid "$1").1"; }
+# dd_stat VIF NAME: a counter of VIF in dd (ethtool -S)
+dd_stat() { dd_run "ethtool -S $1" | awk -v k="$2:" '$1==k{print $2}'; }
+# dd_mapped: pages the backend in dd holds mapped, all vifs (znetback's debugfs)
+dd_mapped() { dd_run "mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null; cat /sys/kernel/debug/znetback/pages_mapped"; }
+dd_mapped_zero() { [ "$(dd_mapped)" = 0 ]; }
+dd_has_vif() { dd_run "[ -e /sys/class/net/$1 ]" >/dev/null; }
+dd_lacks_vif() { dd_run "[ ! -e /sys/class/net/$1 ]" >/dev/null; }
+# the guest's dd-served address answers from dd
+dd_reaches() { dd_run "ping -c 1 -W 1 $(guest_ip "$1" $DD_SUBNET)" >/dev/null; }
+
+# dd_attach GUEST PHASE: a vif served by dd on ddbr0; waits until dd reaches the guest
+# through it (PHASE names the checks: one scenario attaches the same guest several times)
+dd_attach() {
+    if ! timeout 60 xl network-attach "$1" backend=dd bridge=ddbr0 mac="$(guest_mac "$1" $DD_SUBNET)" >/dev/null; then
+        fail "dd-attach-$1-$2" "xl network-attach $1 backend=dd failed"; return 1
+    fi
+    check "dd-vif-$1-in-dd-$2" wait_until 30 dd_has_vif "$(dd_vif "$1")" || return 1
+    check "dd-vif-$1-not-in-dom0-$2" [ ! -e "/sys/class/net/$(dd_vif "$1")" ]
+    check "dd-reaches-$1-$2" wait_until 60 dd_reaches "$1"
+}
+# dd_detach GUEST PHASE: graceful detach of GUEST's dd-served vif; its netdev in dd goes
+dd_detach() {
+    _ddv=$(dd_vif "$1")
+    timeout 60 xl network-detach "$1" 1 || { fail "dd-detach-$1-$2" "xl network-detach failed"; return 1; }
+    check "dd-detached-$1-$2" wait_until 30 dd_lacks_vif "$_ddv"
+}
+# dd_ramdisk: dd's ramdisk, /tmp/dd-initrd.gz: dom0's own root filesystem (the image and
+# this run's overlay), without the guests' images, /tmp and what the mounts hold
+dd_ramdisk() {
+    lab_on_cleanup "rm -f /tmp/dd-initrd.gz"
+    _t0=$(uptime_s)
+    (cd / && find . -xdev \( -path ./guest -o -path ./tmp -o -path ./lab/www \) -prune -o -print |
+        cpio -o -H newc 2>/dev/null | gzip -1) > /tmp/dd-initrd.gz || { fail dd-ramdisk "cpio of / failed"; return 1; }
+    info "driver domain ramdisk: $(du -m /tmp/dd-initrd.gz | cut -f1) MiB in $(awk "BEGIN{print $(uptime_s) - $_t0}") s"
+}
+# dd_start PHASE [OPTION...]: create dd from dd_ramdisk's ramdisk (OPTIONs: guest_start's,
+# e.g. cpus=1) and wait until it answers
+dd_start() {
+    _ph=$1; shift
+    guest_start dd memory=384 type="$DD_TYPE" ramdisk=/tmp/dd-initrd.gz extra=lab.role=driver-domain driver_domain=1 "$@" || return 1
+    guest_wait dd 240 || return 1
+    check_eq "dd-type-$_ph" "$(echo "$DD_TYPE" | tr '[:lower:]' '[:upper:]')" "$(dd_run 'cat /sys/hypervisor/guest_type')"
+    # before anything in dd sources lib.sh, which sets tx_policy again
+    if backend_is_znetback; then
+        check_eq "dd-tx-policy-$_ph" "${LAB_TX_POLICY:-1}" "$(dd_run 'cat /sys/module/znetback/parameters/tx_policy')"
+    fi
+    check_eq "dd-backend-loaded-$_ph" "$(backend_current | tr - _)" \
+        "$(dd_run "awk '\$1 == \"znetback\" || \$1 == \"xen_netback\" {print \$1}' /proc/modules")"
+    dd_run "dmesg | grep -E 'znetback|xen_netback' | tail -3" | sed "s|^|LAB-INFO [$(scen)] dd dmesg: |"
+    if backend_is_znetback; then
+        check "dd-backend-says-driver-domain-$_ph" quietly dd_run "dmesg | grep -q 'vif backend ready in a driver domain'"
+    fi
+    check "dd-devd-running-$_ph" quietly dd_run "pidof xl"
+    # its /init says FAILED for each step that did not work (a module, xenfs, the backend, devd)
+    guest_console dd | grep "DRIVER-DOMAIN: " | sed "s|^|LAB-INFO [$(scen)] dd console: |"
+    check "dd-init-ready-$_ph" dd_console_says "DRIVER-DOMAIN: ready"
+    check "dd-init-nothing-failed-$_ph" dd_init_failed_nothing
+}
+dd_console_says() { guest_console dd | grep -q "$1"; }
+dd_init_failed_nothing() { ! dd_console_says "DRIVER-DOMAIN: .*FAILED"; }
 # ---------------------------------------------------------------- data transfer + md5
 # all transfers: random blob, HTTP (busybox httpd + wget), md5 compared end to end
 _rate() { awk "BEGIN{d=$3-$2; if(d<=0)d=0.001; printf \"%.1f MiB in %.1fs = %.2f MiB/s\", $1, d, $1/d}"; }
