@@ -177,8 +177,8 @@ cost_row() {
             cmd="iperf3 -J -c $DOM0_IP -p PORT -n ${kib}K -l 64K" ;;
         *) echo "LAB-COST backend=$b variant=$var run=$run row=$row status=failed error=unknown_row"; return 1 ;;
     esac
-    # the payload the row moves: bench/cost-report divides by it (in a driver domain, what
-    # the server received: below)
+    # the payload the row moves: bench/cost-report divides by it (in a driver domain by the
+    # TCP payload the vifs carried instead: its tcp_payload_carried says why)
     case $row in
         *-udp-64) payload=$((C_UDP_MIB * 1048576)) ;;
         *-1472|*-1500) payload=$((C_MTU_MIB * 1048576)) ;;
@@ -231,18 +231,6 @@ cost_row() {
     if [ -n "$failed" ]; then
         echo "LAB-COST backend=$b variant=$var run=$run row=$row status=failed error=${failed%,}"
         return 1
-    fi
-    # In a driver domain, what the server received: iperf3's client stops at -n bytes written
-    # to its socket, and the server stops reading at the client's end message, so what was
-    # still queued in the guest never crossed the vif (up to 30 % of a 2 MiB run here; in
-    # dom0, which drains faster, the vifs carried the whole -n)
-    if [ -n "$DD" ]; then
-        payload=0
-        for g in $(guest_names "$n"); do
-            i=$(awk '/"sum_received"/ {f = 1} f && /"bytes"/ {gsub(/[^0-9]/, ""); print; exit}' "$LAB_CUR/out.$g")
-            [ -n "$i" ] || { echo "LAB-COST backend=$b variant=$var run=$run row=$row status=failed error=${g}_no_sum_received"; return 1; }
-            payload=$((payload + i))
-        done
     fi
     # UDP: the datagrams iperf3 lost (the guest's socket or a full ring), as a percentage
     local lost=""
