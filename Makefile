@@ -56,7 +56,7 @@ help:
 	@echo "  make fuzz-lab    20 minutes of seeded random TX rings from a hostile guest"
 	@echo "  make bench       instructions per GB, znetback vs in-tree xen-netback, QEMU icount (~45 min;"
 	@echo "                   LAB_KERNEL=6.12: both on Debian's 6.12)"
-	@echo "  make bench-driver-domain  the same with the backend in a driver domain (DD_TYPE=pv|pvh)"
+	@echo "  make bench-driver-domain  the same with the backend in a driver domain (DD_TYPE=pv|pvh; ~20 min)"
 	@echo "  make bench-profile where dom0's instructions go, by function, on PROFILE_ROWS (~8 min)"
 	@echo "  make bench-timed the host-timed iperf3 bench (noisy: guest time is host time, ~27 min)"
 

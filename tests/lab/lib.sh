@@ -256,7 +256,9 @@ dd_start() {
         "$(dd_run "awk '\$1 == \"znetback\" || \$1 == \"xen_netback\" {print \$1}' /proc/modules")"
     dd_run "dmesg | grep -E 'znetback|xen_netback' | tail -3" | sed "s|^|LAB-INFO [$(scen)] dd dmesg: |"
     if backend_is_znetback; then
-        check "dd-backend-says-driver-domain-$_ph" quietly dd_run "dmesg | grep -q 'vif backend ready in a driver domain'"
+        check "dd-backend-says-driver-domain-$_ph" quietly dd_run "dmesg | grep -q 'vif backend ready in a driver domain (guest TX: copy'"
+        # a driver domain's default policy: copy (bench/results/driver-domain-*)
+        check "dd-tx-policy-default-copy-$_ph" dd_console_says "DRIVER-DOMAIN: tx_policy 2 by default"
     fi
     check "dd-devd-running-$_ph" quietly dd_run "pidof xl"
     # its /init says FAILED for each step that did not work (a module, xenfs, the backend, devd)
