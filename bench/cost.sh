@@ -16,7 +16,14 @@
 
 # Settings (BENCH_COST_* from the host's environment, via /lab/config):
 C_DD=${BENCH_COST_DD:-}                   # pv or pvh: the backend runs in a driver domain
+case $C_DD in
+    ""|pv|pvh) ;;
+    *) fail bench-cost-dd "BENCH_COST_DD must be pv or pvh, not '$C_DD'"; exit 1 ;;
+esac
 if [ -n "$C_DD" ]; then
+    # the type dd_start boots (tests/lab/lib.sh), the type the rows are labelled with
+    # shellcheck disable=SC2034 # read by tests/lab/lib.sh's dd_start
+    DD_TYPE=$C_DD
     BACKEND_CPU=1 GUEST_CPU=2 DD=dd
     DEFAULT_ROWS="g2dd-tcp g2dd-tcp-1500 g2g-tcp" DEFAULT_SWEEP_ROWS="g2dd-tcp g2g-tcp"
     DEFAULT_VARIANTS="xen-netback:- znetback:auto znetback:map znetback:copy"
@@ -142,14 +149,20 @@ guests_down() {
     done
     # the driver domain stays (and keeps guest number 1)
     sed -i '/^dd /!d' "$LAB_CUR/guests"
-    wait_until 20 backend_has_no_vifs || warn "vifs left 20 s after the guests' destroy"
+    wait_until 20 backend_has_no_vifs || warn "vifs left 20 s after the guests' destroy${DD:+ in dd}: $(if [ -n "$DD" ]; then dd_run 'ls /sys/class/net'; else dom0_vifs; fi | grep ^vif | tr '\n' ' ')"
 }
 
 # cost_row BACKEND VARIANT RUN ROW: one measured transfer between two marker snapshots (run 0:
 # a warm-up, no snapshots). scale-N: g1..gN each send 1/N of the payload to their own dom0
 # iperf3 server at once.
 cost_row() {
-    local b=$1 var=$2 run=$3 row=$4 vifs="" dir=rx cmd kib g i n=1 failed="" rc
+    local b=$1 var=$2 run=$3 row=$4 vifs="" dir=rx cmd kib g i n=1 failed="" rc payload
+    # a driver domain's rows, and only those, when the backend runs in one
+    case "$DD:$row" in
+        :g2dd-*) echo "LAB-COST backend=$b variant=$var run=$run row=$row status=failed error=row_needs_BENCH_COST_DD"; return 1 ;;
+        dd:g2dd-*|dd:g2g-tcp|:*) ;;
+        *) echo "LAB-COST backend=$b variant=$var run=$run row=$row status=failed error=row_not_measured_in_a_driver_domain"; return 1 ;;
+    esac
     case $row in
         g2d-tcp) cmd="iperf3 -J -c $DOM0_IP -p PORT -n ${C_MIB}M -l 64K" ;;
         # dom0 -> guest TCP: the guest fetches from dom0's httpd, which sends with blocking
@@ -187,12 +200,6 @@ cost_row() {
     esac
     # shellcheck disable=SC2046 # a list of guests, one argument each
     case $row in g2g-*) only g1 g2 $DD ;; *) only $(guest_names "$n") $DD ;; esac
-    # a driver domain's rows, and only those, when the backend runs in one
-    case "$DD:$row" in
-        :g2dd-*) echo "LAB-COST backend=$b variant=$var run=$run row=$row status=failed error=row_needs_BENCH_COST_DD"; return 1 ;;
-        dd:g2dd-*|dd:g2g-tcp|:*) ;;
-        *) echo "LAB-COST backend=$b variant=$var run=$run row=$row status=failed error=row_not_measured_in_a_driver_domain"; return 1 ;;
-    esac
     for g in $(guest_names "$n"); do
         if [ -n "$DD" ]; then vifs="$vifs $(dd_vif "$g")"; else vifs="$vifs $(guest_vif "$g")"; fi
     done

@@ -164,11 +164,12 @@ ZNB_UINT_PARAM(tx_policy, znb_tx_policy, 0, 2, 0644,
 
 /*
  * The cost bench (bench/results/driver-domain-{pv,pvh}/) found grant copy
- * cheaper than mapping on every guest TX row measured in a driver domain,
- * PV or PVH: the map and unmap hypercalls, and in a PVH domain the p2m
- * update and flush each of them costs, outweigh the copy.  auto was measured
- * where it pays, in a PV dom0; a PVH dom0 maps through its p2m as a PVH
- * driver domain does.
+ * cheaper for the backend's domain and Xen than mapping on every guest TX
+ * row measured in a driver domain, PV or PVH: the map and unmap hypercalls,
+ * and in a PVH domain the p2m updates and the flush each page costs,
+ * outweigh the copy.  A PVH dom0 maps through its p2m as a PVH driver domain
+ * does.  A PV dom0 keeps auto until the NIC path, where mapping lets a guest
+ * page reach the wire uncopied, is measured.
  */
 static enum znb_tx_policy znb_tx_policy_default(void)
 {
@@ -325,8 +326,9 @@ static int __init znb_init(void)
 		return -ENODEV;
 	}
 
-	if (znb_tx_policy == ZNB_TX_POLICY_BY_DOMAIN)
-		znb_tx_policy = znb_tx_policy_default();
+	/* The parameter's file exists already: a value written there wins. */
+	cmpxchg(&znb_tx_policy, ZNB_TX_POLICY_BY_DOMAIN,
+		znb_tx_policy_default());
 
 	znb_counters_init();
 	znb_wq = alloc_workqueue(KBUILD_MODNAME, WQ_UNBOUND | WQ_MEM_RECLAIM,
@@ -351,7 +353,8 @@ static int __init znb_init(void)
 	}
 	pr_info("vif backend ready in %s (guest TX: %s, up to %u queues per vif)\n",
 		xen_initial_domain() ? "dom0" : "a driver domain",
-		znb_tx_policy_names[znb_tx_policy], znb_queues_offered());
+		znb_tx_policy_names[READ_ONCE(znb_tx_policy)],
+		znb_queues_offered());
 	return 0;
 }
 module_init(znb_init);

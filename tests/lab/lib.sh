@@ -237,8 +237,11 @@ dd_detach() {
 dd_ramdisk() {
     lab_on_cleanup "rm -f /tmp/dd-initrd.gz"
     _t0=$(uptime_s)
+    # cpio's status too, not only gzip's (a pipeline's is its last command's)
     (cd / && find . -xdev \( -path ./guest -o -path ./tmp -o -path ./lab/www \) -prune -o -print |
-        cpio -o -H newc 2>/dev/null | gzip -1) > /tmp/dd-initrd.gz || { fail dd-ramdisk "cpio of / failed"; return 1; }
+        { cpio -o -H newc 2>/dev/null; echo $? > /tmp/dd-cpio-rc; } | gzip -1) > /tmp/dd-initrd.gz ||
+        { fail dd-ramdisk "gzip of the ramdisk failed"; return 1; }
+    [ "$(cat /tmp/dd-cpio-rc)" = 0 ] || { fail dd-ramdisk "cpio of / failed"; return 1; }
     info "driver domain ramdisk: $(du -m /tmp/dd-initrd.gz | cut -f1) MiB in $(awk "BEGIN{print $(uptime_s) - $_t0}") s"
 }
 # dd_start PHASE [OPTION...]: create dd from dd_ramdisk's ramdisk (OPTIONs: guest_start's,

@@ -333,7 +333,8 @@ lab_overlay() {
         echo "LAB_LEAK_CYCLES=${LAB_LEAK_CYCLES:-3}"
         local v; for v in ${!LAB_ATTACH_@} ${!LAB_SAVE_@} ${!LAB_TX_@} ${!LAB_RACES@} ${!LAB_FAULT_SITES@} ${!SOAK_@} ${!LAB_MIGRATIONS@} ${!LAB_PVH_@} ${!LAB_DD_@} ${!LAB_DEMO_@} ${!BENCH_@} ${!HOSTILE_@}; do echo "$v=\"${!v}\""; done
         echo "LAB_ZNB_VERSION=\"$(cat "$LAB_REPO/VERSION")\""
-        echo "LAB_GIT=\"$(git -C "$LAB_REPO" rev-parse --short HEAD 2>/dev/null || echo none)\""
+        # -dirty: a run of uncommitted code says so in its results
+        echo "LAB_GIT=\"$(git -C "$LAB_REPO" describe --always --dirty 2>/dev/null || echo none)\""
     } | sed 's/^/export /' > "$O/lab/config"
     mkcpio "$O" 1 > "$out"
     rm -rf "$O"
