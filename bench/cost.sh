@@ -133,10 +133,11 @@ guests_up() {
     check_eq guests-pinned-to-cpu$GUEST_CPU "$GUEST_CPU" "$(pinned_cpus '^g[0-9]+$')"
 }
 
-# backend_has_no_vifs: the measured backend serves no guest's vif (dom0's, or dd's)
-backend_has_no_vifs() {
-    if [ -n "$DD" ]; then [ "$(dd_run 'ls /sys/class/net | grep -c ^vif')" = 0 ]; else dom0_has_no_vifs; fi
+# backend_vifs: the guests' vifs the measured backend serves (dom0's, or dd's), one per line
+backend_vifs() {
+    if [ -n "$DD" ]; then dd_run 'ls /sys/class/net' | grep ^vif; else dom0_vifs; fi
 }
+backend_has_no_vifs() { [ -z "$(backend_vifs)" ]; }
 
 guests_down() {
     local g
@@ -149,7 +150,7 @@ guests_down() {
     done
     # the driver domain stays (and keeps guest number 1)
     sed -i '/^dd /!d' "$LAB_CUR/guests"
-    wait_until 20 backend_has_no_vifs || warn "vifs left 20 s after the guests' destroy${DD:+ in dd}: $(if [ -n "$DD" ]; then dd_run 'ls /sys/class/net'; else dom0_vifs; fi | grep ^vif | tr '\n' ' ')"
+    wait_until 20 backend_has_no_vifs || warn "vifs left 20 s after the guests' destroy${DD:+ in dd}: $(backend_vifs | tr '\n' ' ')"
 }
 
 # cost_row BACKEND VARIANT RUN ROW: one measured transfer between two marker snapshots (run 0:
