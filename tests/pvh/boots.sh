@@ -7,11 +7,14 @@
 # PVH guest (seen with either backend). A triple fault is reported under its own name, never
 # counted as a pass of the backend and never retried away.
 N=${LAB_PVH_BOOTS:-50}
-# LAB_PVH_TSC_MODE: the guests' xl tsc_mode. Unset, Xen traps the guest's RDTSC (QEMU's
-# qemu64 has no invariant TSC); native: no trap. The first two triple faults named sat at an
-# RDTSC (pvclock_clocksource_read+0x15, native_calibrate_cpu_early.part.0+0x6e), later ones
-# not: whether the trap matters is what comparing the two modes measures (README).
-TSC_MODE=${LAB_PVH_TSC_MODE:-}
+# LAB_PVH_TSC_MODE: the guests' xl tsc_mode, native by default as for every PVH guest of the
+# lab (guest_start). default: Xen traps the guest's RDTSC (QEMU's qemu64 has no invariant
+# TSC). The first two triple faults named sat at an RDTSC (pvclock_clocksource_read+0x15,
+# native_calibrate_cpu_early.part.0+0x6e): comparing the two modes measured the trap (README).
+TSC_MODE=${LAB_PVH_TSC_MODE:-native}
+# LAB_PVH_MEMORY: each guest's MiB (128, as in the runs the README reports; the scenarios' guests
+# have 256)
+MEMORY=${LAB_PVH_MEMORY:-128}
 need_hap pvh-needs-hap "" || exit 1
 # Xen's console ring wraps under loglvl=all: each boot clears it first and counts its own lines
 triple_faults() { xl dmesg | grep -c 'Triple fault'; }
@@ -34,7 +37,7 @@ bad_boot=0 bad_type=0 bad_xfer=0 faulted=0 fault_boots=""
 i=1
 while [ $i -le "$N" ]; do
     xl dmesg -c >/dev/null
-    if guest_start g1 1 memory=128 type=pvh ${TSC_MODE:+tsc_mode=$TSC_MODE} && guest_wait g1 180; then
+    if guest_start g1 1 memory="$MEMORY" type=pvh tsc_mode="$TSC_MODE" && guest_wait g1 180; then
         # precondition: the guest really is PVH, not a PV guest that a config mistake made
         [ "$(guest_type g1)" = PVH ] || bad_type=$((bad_type + 1))
         # and its kernel text sits where dom0's does, so kallsyms_at names its addresses
@@ -69,7 +72,7 @@ while [ $i -le "$N" ]; do
     : > "$LAB_CUR/guests"
     i=$((i + 1))
 done
-info "PVH boots: $N (tsc_mode ${TSC_MODE:-xl default}), triple faults: $faulted (at boots:${fault_boots:- none}), no answer: $bad_boot, transfers failed: $bad_xfer"
+info "PVH boots: $N (tsc_mode $TSC_MODE, $MEMORY MiB), triple faults: $faulted (at boots:${fault_boots:- none}), no answer: $bad_boot, transfers failed: $bad_xfer"
 check_eq guests-were-pvh 0 "$bad_type"
 check_eq no-triple-fault 0 "$faulted"
 check_eq every-guest-answered 0 "$bad_boot"
