@@ -263,12 +263,12 @@ lab-pvh: module tools
 # needs), hence QEMU's emulated SVM with nested paging; not in check: PVH guests there
 # triple-fault now and then, with either backend (#21).
 lab-migrate: module tools
-	LAB_CPU=qemu64,+svm,+npt LAB_BACKEND=znetback tools/lab/lab run pvh/migrate
+	LAB_BACKEND=znetback tools/lab/lab run pvh/migrate
 
 # How often QEMU's emulated SVM kills a PVH guest (#21): LAB_PVH_BOOTS (50) PVH guests with
 # traffic, one after the other; fails on any triple fault. Not in check until that is 0.
 lab-pvh-boots: module tools
-	LAB_CPU=$${LAB_CPU:-qemu64,+svm,+npt} LAB_BACKEND=znetback tools/lab/lab run pvh/boots
+	LAB_BACKEND=znetback tools/lab/lab run pvh/boots
 
 # The long run of check's one-minute ring fuzz; HOSTILE_FUZZ_SEED=N replays a seed.
 fuzz-lab: module tools

@@ -103,7 +103,7 @@ backend_load() { # znetback|xen-netback; unloads the other one (only possible wi
 # only when QEMU emulates SVM with nested paging; fails CHECK (WHY: what else cannot serve)
 need_hap() {
     xl info | grep '^virt_caps' | grep -qw hap && return 0
-    fail "$1" "Xen reports '$(xl info | sed -n 's/^virt_caps *: *//p')': no HAP for a PVH guest$2 (boot the lab with LAB_CPU=qemu64,+svm,+npt)"
+    fail "$1" "Xen reports '$(xl info | sed -n 's/^virt_caps *: *//p')': no HAP for a PVH guest$2 (the lab boots QEMU with -cpu qemu64,+svm,+npt unless LAB_CPU says otherwise)"
 }
 # guest_start NAME [K] [key=value ...]: create guest NAME as guest number K (default: next
 # free). Options: vcpus=N memory=MiB vifs=N (extra vifs at boot on xenbr0: 00:16:3e:00:j:k+1)
