@@ -289,7 +289,7 @@ case " $C_ROWS $C_SWEEP_ROWS " in *" d2g-tcp "*)
     lab_on_cleanup "rm -f /lab/www/cost-d2g" ;;
 esac
 # shellcheck disable=SC2086 # echo joins each list's words with single spaces for tr
-echo "LAB-COST-CONFIG backend_domain=${DD:+driver-domain-}${C_DD:-dom0} guest_type=${LAB_GUEST_TYPE:-pv} backend_cpu=$BACKEND_CPU guest_cpu=$GUEST_CPU mib=$C_MIB udp_mib=$C_UDP_MIB mtu_mib=$C_MTU_MIB runs=$C_RUNS variant_runs=$C_VARIANT_RUNS rows=$(echo $C_ROWS | tr ' ' ,) sweep_rows=$(echo $C_SWEEP_ROWS | tr ' ' ,) d2g_udp_rates=$C_D2G_UDP64_RATE,$C_D2G_UDP1472_RATE variants=$(echo $C_VARIANTS | tr ' ' ,) dom0_vcpus=$(grep -c ^processor /proc/cpuinfo) cpus=$(xl info | awk '/^nr_cpus/{print $3}') xen=$(xl info | awk '/xen_version/{print $3}') kernel=$(uname -r) git=$LAB_GIT cmdline=$(tr ' ' , < /proc/cmdline)"
+echo "LAB-COST-CONFIG backend_domain=${DD:+driver-domain-}${C_DD:-dom0} guest_type=$(echo ${LAB_GUEST_TYPE:-pv} | tr " " -) backend_cpu=$BACKEND_CPU guest_cpu=$GUEST_CPU mib=$C_MIB udp_mib=$C_UDP_MIB mtu_mib=$C_MTU_MIB runs=$C_RUNS variant_runs=$C_VARIANT_RUNS rows=$(echo $C_ROWS | tr ' ' ,) sweep_rows=$(echo $C_SWEEP_ROWS | tr ' ' ,) d2g_udp_rates=$C_D2G_UDP64_RATE,$C_D2G_UDP1472_RATE variants=$(echo $C_VARIANTS | tr ' ' ,) dom0_vcpus=$(grep -c ^processor /proc/cpuinfo) cpus=$(xl info | awk '/^nr_cpus/{print $3}') xen=$(xl info | awk '/xen_version/{print $3}') kernel=$(uname -r) git=$LAB_GIT cmdline=$(tr ' ' , < /proc/cmdline)"
 backends=$(for bv in $C_VARIANTS; do echo "${bv%%:*}"; done | awk '!seen[$0]++')
 for b in $backends; do
     guests_down

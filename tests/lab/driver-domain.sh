@@ -17,7 +17,7 @@
 # stays mapped, a re-created g1 gets a dd vif again; dd destroyed (guests' vifs detached
 # first) and re-created: its vifs serve again; at the end Xen's free memory is back at its
 # baseline and no guest console shows a netfront complaint.
-# LAB_DD_TYPE=pvh (host environment; the lab booted with LAB_CPU=qemu64,+svm,+npt) makes dd a
+# LAB_DD_TYPE=pvh (host environment; Xen's HAP: the lab's default emulated SVM) makes dd a
 # PVH guest, whose grant maps go through Xen's second-level page tables. The dd_* helpers are
 # in tests/lab/lib.sh (bench/cost.sh boots a driver domain with them too).
 domain_gone() { ! xl domid "$1" >/dev/null 2>&1; }   # NAME

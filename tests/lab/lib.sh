@@ -103,16 +103,17 @@ backend_load() { # znetback|xen-netback; unloads the other one (only possible wi
 # only when QEMU emulates SVM with nested paging; fails CHECK (WHY: what else cannot serve)
 need_hap() {
     xl info | grep '^virt_caps' | grep -qw hap && return 0
-    fail "$1" "Xen reports '$(xl info | sed -n 's/^virt_caps *: *//p')': no HAP for a PVH guest$2 (the lab boots QEMU with -cpu qemu64,+svm,+npt unless LAB_CPU says otherwise)"
+    fail "$1" "Xen reports '$(xl info | sed -n 's/^virt_caps *: *//p')': no HAP for a PVH guest$2 (QEMU without -cpu qemu64,+svm,+npt: LAB_CPU, or LAB_ACCEL=icount without a pvh LAB_GUEST_TYPE or LAB_DD_TYPE)"
 }
 # guest_start NAME [K] [key=value ...]: create guest NAME as guest number K (default: next
 # free). Options: vcpus=N memory=MiB vifs=N (extra vifs at boot on xenbr0: 00:16:3e:00:j:k+1)
 # cpus=LIST (the physical CPUs its vCPUs may run on; default: any) rate=RATE (xl's vif rate= of
 # the first vif, e.g. 10Mb/s) type=pv|pvh (default: the K-th word of LAB_GUEST_TYPE, counted
-# round; pv without it; pvh needs a lab booted with LAB_CPU=qemu64,+svm,+npt)
+# round, a driver domain counted too; pv without it; pvh needs Xen's HAP: need_hap)
 # script=NAME (the first vif's hotplug script, e.g. Debian's stock vif-bridge; default xl.conf's
 # vif-lab) tsc_mode=MODE (xl's tsc_mode; a PVH guest's default is native, see below)
-# ramdisk=PATH (default the guest initrd) extra=ARGS (more kernel command line) driver_domain=1
+# ramdisk=PATH (default the guest initrd) extra=ARGS (more kernel command line; a PVH guest's
+# also gets LAB_PVH_CMDLINE) driver_domain=1
 guest_start() {
     _g=$1; shift
     _k=""; _vcpus=1; _mem=256; _vifs=1; _cpus=""; _rate=""; _type=""; _script=""; _tsc=""
@@ -129,6 +130,7 @@ guest_start() {
         # in twenty; with native, 0 in 120 (#21, README "PVH guests"). A test of the trap
         # itself asks for tsc_mode=default.
         pvh) [ -n "$_tsc" ] || _tsc=native
+             _extra="$_extra${LAB_PVH_CMDLINE:+ $LAB_PVH_CMDLINE}"
              need_hap "create-$_g" " (guest $_g is PVH)" || return 1 ;;
         *) fail "create-$_g" "type=$_type: the lab boots pv or pvh guests (LAB_GUEST_TYPE='${LAB_GUEST_TYPE:-}')"; return 1 ;;
     esac
@@ -212,8 +214,7 @@ guest_wait() {
 # A driver domain "dd" boots the lab's dom0 image with lab.role=driver-domain
 # (tools/lab/rootfs/dom0/init-driver-domain): the run's backend serves vifs on its bridge
 # ddbr0 (10.0.60.1/24), `xl devd` runs their hotplug scripts, its eth0 (a netfront on dom0's
-# xenbr0) carries the command channel. LAB_DD_TYPE=pvh (the lab booted with
-# LAB_CPU=qemu64,+svm,+npt) makes it a PVH guest.
+# xenbr0) carries the command channel. LAB_DD_TYPE=pvh makes it a PVH guest (need_hap).
 DD_TYPE=${LAB_DD_TYPE:-pv}
 DD_SUBNET=60
 # shellcheck disable=SC2034 # the scenarios' address of dd
@@ -606,11 +607,12 @@ lab_teardown() {
         check_guest_dmesg "$_g"
         xl destroy "$_g" || fail "destroy-$_g"
         guest_console "$_g" > "$LAB_CUR/guest-$_g.log"
-        # xl restarts a guest that rebooted, as an HVM guest's triple fault makes it do
-        # (#21): where its first kernel had got to is the clue
+        # xl restarts a guest that rebooted, on purpose (reconnect-paths, the soak) or
+        # because an HVM guest's triple fault made it (#21): there, where its first kernel
+        # had got to is the clue
         if [ "$(grep -c 'Linux version' "$LAB_CUR/guest-$_g.log")" -gt 1 ]; then
             awk '/Linux version/ { n++ } n == 1' "$LAB_CUR/guest-$_g.log" | tail -12 |
-                sed "s|^|LAB-INFO [$(scen)] console $_g before it restarted: |"
+                sed "s|^|LAB-INFO [$(scen)] console $_g before it rebooted: |"
         fi
     done
     wait_until 10 dom0_has_no_vifs || fail backend-vifs-gone "left: $(dom0_vifs)"

@@ -1,4 +1,4 @@
-# PVH guest reliability under QEMU's emulated SVM: LAB_PVH_BOOTS (50) PVH guests, one after the other, each booted, answering, moving 4 MiB each way (md5) and destroyed; counts Xen's "Triple fault" lines per boot, and fails on any (#21). Needs a lab booted with LAB_CPU=qemu64,+svm,+npt (make lab-pvh-boots).
+# PVH guest reliability under QEMU's emulated SVM: LAB_PVH_BOOTS (50) PVH guests, one after the other, each booted, answering, moving LAB_PVH_XFER_MIB (4) MiB each way (md5) and destroyed; counts Xen's "Triple fault" lines per boot, and fails on any (#21). Needs Xen's HAP: QEMU's emulated SVM with nested paging (the lab's default; make lab-pvh-boots).
 # lab-backend: default
 # lab-timeout: 3600
 # shellcheck shell=dash
@@ -15,11 +15,11 @@ TSC_MODE=${LAB_PVH_TSC_MODE:-native}
 # LAB_PVH_MEMORY: each guest's MiB (128, as in the runs the README reports; the scenarios' guests
 # have 256)
 MEMORY=${LAB_PVH_MEMORY:-128}
+# LAB_PVH_XFER_MIB: MiB each boot moves each way (4); more traffic, more interrupts to acknowledge
+XFER_MIB=${LAB_PVH_XFER_MIB:-4}
 need_hap pvh-needs-hap "" || exit 1
 # Xen's console ring wraps under loglvl=all: each boot clears it first and counts its own lines
 triple_faults() { xl dmesg | grep -c 'Triple fault'; }
-# guest_type NAME: what the guest's kernel says it runs as (PV, PVH or HVM)
-guest_type() { guest_run "$1" 'cat /sys/hypervisor/guest_type' 10; }
 # The guests boot dom0's kernel, and neither is randomised (a PV dom0; a PVH guest enters
 # vmlinux without the decompressor), so dom0's kallsyms names a guest's instruction pointer.
 # kallsyms_at ADDR: the symbol at or below ADDR, with its offset (16 hex digits compare as strings)
@@ -33,21 +33,21 @@ triple_fault_rip() { xl dmesg | sed -n '/Triple fault/,$ s/.*RIP: *[0-9a-f]*:\[<
 
 no_g1_left() { xl destroy g1 2>/dev/null; sleep 1; ! xl domid g1 >/dev/null 2>&1; }
 
-bad_boot=0 bad_type=0 bad_xfer=0 faulted=0 fault_boots=""
+bad_boot=0 bad_xfer=0 faulted=0 fault_boots=""
 i=1
 while [ $i -le "$N" ]; do
     xl dmesg -c >/dev/null
     if guest_start g1 1 memory="$MEMORY" type=pvh tsc_mode="$TSC_MODE" && guest_wait g1 180; then
-        # precondition: the guest really is PVH, not a PV guest that a config mistake made
-        [ "$(guest_type g1)" = PVH ] || bad_type=$((bad_type + 1))
         # and its kernel text sits where dom0's does, so kallsyms_at names its addresses
         [ $i != 1 ] || check_eq guest-text-at-dom0-addresses "$(grep -m1 ' _stext$' /proc/kallsyms)" \
             "$(guest_run g1 "grep -m1 ' _stext\$' /proc/kallsyms" 10)"
-        xfer_g2d g1 4 0 "boot-$i-g2d" || bad_xfer=$((bad_xfer + 1))
-        xfer_d2g g1 4 0 "boot-$i-d2g" || bad_xfer=$((bad_xfer + 1))
+        xfer_g2d g1 "$XFER_MIB" 0 "boot-$i-g2d" || bad_xfer=$((bad_xfer + 1))
+        xfer_d2g g1 "$XFER_MIB" 0 "boot-$i-d2g" || bad_xfer=$((bad_xfer + 1))
         # whether Xen traps this guest's RDTSC: the 's' debug key prints whether the host TSC
         # is reliable and each domain's TSC mode (0 default: emulated unless it is; 2 native)
         if [ $i = 1 ]; then
+            # the guest's APIC mode (LAB_PVH_CMDLINE=nox2apic turns x2APIC off)
+            guest_run g1 'cat /proc/cmdline; dmesg | grep -i x2apic' 10 | sed "s|^|LAB-INFO [$(scen)] guest: |"
             xl debug-keys s
             xl dmesg | grep -E "TSC (not )?marked|dom$(guest_domid g1)\(" | sed "s|^|LAB-INFO [$(scen)] Xen TSC: |"
         fi
@@ -72,8 +72,7 @@ while [ $i -le "$N" ]; do
     : > "$LAB_CUR/guests"
     i=$((i + 1))
 done
-info "PVH boots: $N (tsc_mode $TSC_MODE, $MEMORY MiB), triple faults: $faulted (at boots:${fault_boots:- none}), no answer: $bad_boot, transfers failed: $bad_xfer"
-check_eq guests-were-pvh 0 "$bad_type"
+info "PVH boots: $N (tsc_mode $TSC_MODE, $MEMORY MiB, $XFER_MIB MiB each way${LAB_PVH_CMDLINE:+, cmdline $LAB_PVH_CMDLINE}), triple faults: $faulted (at boots:${fault_boots:- none}), no answer: $bad_boot, transfers failed: $bad_xfer"
 check_eq no-triple-fault 0 "$faulted"
 check_eq every-guest-answered 0 "$bad_boot"
 check_eq every-transfer-intact 0 "$bad_xfer"

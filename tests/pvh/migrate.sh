@@ -1,4 +1,4 @@
-# Live migration of a PVH guest to the same host (xl migrate piped into xl migrate-receive), LAB_MIGRATIONS (5) times with traffic in flight: one TCP stream from the guest must carry data after every migration, fetches both ways started with it arrive md5-intact, a ping after each is answered at once, and the source's vif, mappings and domain are gone (#13). Needs a lab booted with LAB_CPU=qemu64,+svm,+npt (make lab-migrate).
+# Live migration of a PVH guest to the same host (xl migrate piped into xl migrate-receive), LAB_MIGRATIONS (5) times with traffic in flight: one TCP stream from the guest must carry data after every migration, fetches both ways started with it arrive md5-intact, a ping after each is answered at once, and the source's vif, mappings and domain are gone (#13). Needs Xen's HAP: QEMU's emulated SVM with nested paging (the lab's default; make lab-migrate).
 # lab-backend: default
 # lab-timeout: 900
 # shellcheck shell=dash
@@ -11,7 +11,7 @@ N=${LAB_MIGRATIONS:-5}
 # A PV guest cannot be live-migrated on Debian's Xen 4.17: PV log-dirty tracking needs shadow
 # paging, which Debian builds without (CONFIG_SHADOW_PAGING unset: "Failed to enable
 # logdirty: 95"). A PVH guest uses hardware-assisted paging, which the lab has when QEMU
-# emulates SVM with nested paging (LAB_CPU=qemu64,+svm,+npt).
+# emulates SVM with nested paging (-cpu qemu64,+svm,+npt, its default).
 need_hap migrate-needs-hap ", and PV guests cannot migrate on a Xen without shadow paging" || exit 1
 guest_start g1 1 memory=128 type=pvh || exit 1
 guest_wait g1 || exit 1
