@@ -17,7 +17,7 @@ guest_start g1 vcpus=2 memory=512 script=vif-bridge || exit 1
 guest_wait g1 || exit 1
 D=$(guest_domid g1)
 say "Xen $(xl info | awk '/xen_version/{print $3}'), dom0 $(uname -r), backend: $(backend_current)"
-say "guest g1 is domain $D, a $(guest_run g1 'cat /sys/hypervisor/guest_type' 10) guest running the stock Linux xen-netfront"
+say "guest g1 is domain $D, a $(guest_kind g1) guest running the stock Linux xen-netfront"
 
 ip addr add 10.0.1.1/24 dev xenbr0
 lab_on_cleanup "ip addr del 10.0.1.1/24 dev xenbr0"

@@ -194,6 +194,8 @@ guest_run() {
     return "$_rc"
 }
 guest_bg() { guest_run "$1" "( $2 ) </dev/null >/tmp/bg.log 2>&1 &"; }   # NAME CMD
+# guest_kind NAME [TIMEOUT]: what the guest's kernel says it runs as (PV, PVH or HVM)
+guest_kind() { guest_run "$1" 'cat /sys/hypervisor/guest_type' "${2:-10}"; }
 # guest_answers NAME: the guest answers ping and its command channel
 guest_answers() { ping -c 1 -W 1 "$(guest_ip "$1")" >/dev/null 2>&1 && [ "$(guest_run "$1" 'echo ok' 10)" = ok ]; }
 # guest_wait NAME [SECS]: wait up to SECS (360) seconds until the guest answers
@@ -203,7 +205,7 @@ guest_wait() {
         pass "up-$1" "answers after $(awk "BEGIN{print $(uptime_s)-$_t0}")s"
         # a PVH run must not pass on guests a config slip booted PV: their kernel says which
         _want=$(awk -v g="$1" '$1 == g { print $3 }' $LAB_CUR/guests)
-        [ "$_want" != pvh ] || check_eq "type-$1" PVH "$(guest_run "$1" 'cat /sys/hypervisor/guest_type' 10)"
+        [ "$_want" != pvh ] || check_eq "type-$1" PVH "$(guest_kind "$1")"
         return
     fi
     guest_console "$1" | tail -30 | sed "s|^|LAB-INFO [$(scen)] console $1: |"
@@ -268,7 +270,7 @@ dd_start() {
     _ph=$1; shift
     guest_start dd memory=384 type="$DD_TYPE" ramdisk=/tmp/dd-initrd.gz extra=lab.role=driver-domain driver_domain=1 "$@" || return 1
     guest_wait dd 240 || return 1
-    check_eq "dd-type-$_ph" "$(echo "$DD_TYPE" | tr '[:lower:]' '[:upper:]')" "$(dd_run 'cat /sys/hypervisor/guest_type')"
+    check_eq "dd-type-$_ph" "$(echo "$DD_TYPE" | tr '[:lower:]' '[:upper:]')" "$(guest_kind dd 120)"
     # before anything in dd sources lib.sh, which sets tx_policy again
     if backend_is_znetback; then
         check_eq "dd-tx-policy-$_ph" "${LAB_TX_POLICY:-1}" "$(dd_run 'cat /sys/module/znetback/parameters/tx_policy')"
