@@ -229,7 +229,7 @@ lab-check-mixed: module tools
 # where its code differs (data paths and attach/detach on 6.1; teardown in flight, save/restore,
 # reload on 6.12 under KFENCE; the reconnect paths with 6.12's netfront on a 6.1 dom0). The
 # rest runs in make check-full.
-LAB_GATE_SCENARIOS := bridge guest-to-guest gso-segment attach-detach params leak/attach-cycles \
+LAB_GATE_SCENARIOS := bridge guest-to-guest gso-segment wire attach-detach params leak/attach-cycles \
 	driver-domain hostile/catalogue hostile/isolation hostile/fuzz
 LAB_GATE_612_SCENARIOS := local-socket destroy-inflight save-restore leak/reload hostile/catalogue
 LAB_GATE_MIXED_SCENARIOS := reconnect-paths

@@ -302,17 +302,29 @@ blob_guest() { # GUEST NAME MiB -> guest:/www/NAME, prints md5
     guest_run "$1" "dd if=/dev/urandom of=/www/$2 bs=1M count=$3 2>/dev/null; md5sum /www/$2 | cut -d' ' -f1"
 }
 # ---------------------------------------------------------------- forwarding peer (netns)
-# peer_create [NAME] [BRIDGE]: network namespace NAME ("peer") behind a veth pair;
-# dom0 side "<NAME>0" is enslaved to BRIDGE (xenbr0), inside: "<NAME>1" = 10.0.0.100/24 with
-# httpd serving /lab/www. Traffic guest<->peer is FORWARDED by dom0 (never a dom0 socket).
+# peer_create [NAME] [BRIDGE] [VIA]: network namespace NAME ("peer"), the "outside" host:
+# inside, "<NAME>1" = 10.0.0.100/24 with httpd serving /lab/www; dom0's side "<NAME>0" is
+# a port of BRIDGE (xenbr0). Traffic guest<->peer is FORWARDED by dom0 (never a dom0 socket).
+# VIA (default LAB_PEER_VIA, veth): the two sides are a veth pair, or with "nic" dom0's two
+# NICs (QEMU joins them back to back: tools/lab/lab, LAB_NIC), renamed so that scenarios
+# name them the same way: then guest pages leave dom0 by the NIC driver's DMA.
 peer_create() {
-    _p=${1:-peer}; _br=${2:-xenbr0}
-    lab_modprobe veth || return 1
+    _p=${1:-peer}; _br=${2:-xenbr0}; _via=${3:-${LAB_PEER_VIA:-veth}}
     ip netns del "$_p" 2>/dev/null; ip link del "${_p}0" 2>/dev/null
+    case "$_via" in
+        veth)
+            lab_modprobe veth || return 1
+            ip link add "${_p}0" type veth peer name "${_p}1" || return 1
+            lab_on_cleanup "ip link del ${_p}0" ;;
+        nic)
+            # in the order lab_teardown runs it backwards: the netns, then both NICs renamed
+            # back (a netns deleted hands its NIC back asynchronously, as dev<N> on a clash)
+            wire_take "${_p}0" "${_p}1" || { fail "peer-$_p" "dom0 has no NIC pair (LAB_NIC=${LAB_NIC:-})"; return 1; }
+            lab_on_cleanup "wire_return ${_p}0 ${_p}1 $_p" ;;
+        *) fail "peer-$_p" "peer_create: VIA is veth or nic, not '$_via'"; return 1 ;;
+    esac
     ip netns add "$_p" || { fail "peer-$_p" "ip netns add failed"; return 1; }
     lab_on_cleanup "ip netns del $_p"
-    ip link add "${_p}0" type veth peer name "${_p}1" || return 1
-    lab_on_cleanup "ip link del ${_p}0"
     ip link set "${_p}1" netns "$_p"
     ip link set "${_p}0" master "$_br"
     ip link set "${_p}0" up
@@ -321,7 +333,49 @@ peer_create() {
     ip netns exec "$_p" ip link set "${_p}1" up
     ip netns exec "$_p" httpd -f -p $PEER_IP:80 -h /lab/www &
     lab_on_cleanup "kill $! 2>/dev/null"
-    info "peer netns $_p up: ${_p}0 on $_br, ${_p}1 = $PEER_IP"
+    if [ "$_via" = nic ]; then
+        # a NIC's link comes up a while after it is set up; forwarding before that loses packets
+        if ! wait_until 20 wire_carrier "${_p}0" || ! wait_until 20 ip netns exec "$_p" sh -c "grep -qx 1 /sys/class/net/${_p}1/carrier"; then
+            fail "peer-$_p-link" "no carrier on the wire: ${_p}0 $(cat "/sys/class/net/${_p}0/operstate" 2>/dev/null)"; return 1
+        fi
+        info "peer netns $_p up over the wire: NIC ${_p}0 ($(wire_driver "${_p}0")) on $_br, NIC ${_p}1 = $PEER_IP"
+    else
+        info "peer netns $_p up: ${_p}0 on $_br, ${_p}1 = $PEER_IP"
+    fi
+}
+# ---------------------------------------------------------------- the wire (dom0's NICs)
+WIRE_MACS="52:54:00:0a:00:01 52:54:00:0a:00:02"   # as tools/lab/lab gives them to QEMU
+# wire_nic K: the name of dom0's NIC number K (1 or 2), found by its MAC; empty if none
+wire_nic() {
+    _wm=$(echo "$WIRE_MACS" | cut -d' ' -f"$1")
+    for _wn in /sys/class/net/*; do
+        [ "$(cat "$_wn/address" 2>/dev/null)" = "$_wm" ] && { basename "$_wn"; return 0; }
+    done
+    return 1
+}
+wire_driver() { basename "$(readlink "/sys/class/net/$1/device/driver")"; }   # NIC
+wire_carrier() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ]; }   # NIC
+# wire_up: the NIC driver loaded (LAB_NIC) and both NICs present
+wire_up() {
+    [ "${LAB_NIC:-none}" != none ] || { warn "LAB_NIC=none: dom0 has no NIC"; return 1; }
+    lab_modprobe "$LAB_NIC" || return 1
+    wait_until 20 wire_nic 2 >/dev/null
+}
+# wire_take NAME0 NAME1: dom0's two NICs, down and renamed NAME0 and NAME1
+wire_take() {
+    wire_up || return 1
+    _w0=$(wire_nic 1) && _w1=$(wire_nic 2) || return 1
+    ip link set "$_w0" down && ip link set "$_w0" name "$1" &&
+        ip link set "$_w1" down && ip link set "$_w1" name "$2"
+}
+# wire_return NAME0 NAME1 NETNS: NAME1 back from NETNS and both NICs out of the bridge,
+# down and named wire0 and wire1 again (each step may find the NIC gone: rmmod)
+wire_return() {
+    ip netns exec "$3" ip link set "$2" netns 1 2>/dev/null
+    ip link set "$1" nomaster 2>/dev/null
+    ip link set "$1" down 2>/dev/null; ip link set "$1" name wire0 2>/dev/null
+    ip link set "$2" down 2>/dev/null; ip link set "$2" name wire1 2>/dev/null
+    return 0
 }
 peer() { ip netns exec peer "$@"; }
 # Every transfer: a random blob served over HTTP, fetched by a command that prints the md5 of

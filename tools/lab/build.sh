@@ -332,6 +332,8 @@ lab_overlay() {
         echo "LAB_SCENARIO_TIMEOUT=${LAB_SCENARIO_TIMEOUT:-600}"
         echo "LAB_LEAK_CYCLES=${LAB_LEAK_CYCLES:-3}"
         echo "LAB_GUEST_TYPE=\"${LAB_GUEST_TYPE:-pv}\""
+        echo "LAB_NIC=${LAB_NIC:-e1000e}"
+        echo "LAB_PEER_VIA=${LAB_PEER_VIA:-veth}"
         local v; for v in ${!LAB_ATTACH_@} ${!LAB_SAVE_@} ${!LAB_TX_@} ${!LAB_RACES@} ${!LAB_FAULT_SITES@} ${!SOAK_@} ${!LAB_MIGRATIONS@} ${!LAB_PVH_@} ${!LAB_DD_@} ${!LAB_DEMO_@} ${!BENCH_@} ${!HOSTILE_@}; do echo "$v=\"${!v}\""; done
         echo "LAB_ZNB_VERSION=\"$(cat "$LAB_REPO/VERSION")\""
         # -dirty: a run of uncommitted code says so in its results
