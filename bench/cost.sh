@@ -161,7 +161,7 @@ guests_down() {
 # a warm-up, no snapshots). scale-N: g1..gN each send 1/N of the payload to their own dom0
 # iperf3 server at once.
 cost_row() {
-    local b=$1 var=$2 run=$3 row=$4 vifs="" dir=rx cmd kib g i n=1 failed="" rc payload
+    local b=$1 var=$2 run=$3 row=$4 vifs="" dir=rx cmd kib g i pids n=1 failed="" rc payload
     # a driver domain's rows, and only those, when the backend runs in one
     case "$DD:$row" in
         :g2dd-*) echo "LAB-COST backend=$b variant=$var run=$run row=$row status=failed error=row_needs_BENCH_COST_DD"; return 1 ;;
@@ -219,13 +219,16 @@ cost_row() {
     b0=$(vif_stat ${dir}_bytes $vifs)
     [ "$run" = 0 ] || cost_mark "begin backend=$b variant=$var run=$run row=$row"
     t0=$(uptime_s)
-    i=1
+    i=1 pids=""
     for g in $(guest_names "$n"); do
         # a run that hangs fails in the guest's own (virtual) time, not after the lab's
         (guest_run "$g" "$(echo "$cmd" | sed -e "s/PORT/$((5200 + i))/" -e "s/iperf3 -J/timeout $C_ROW_TIMEOUT iperf3 -J/")" 900 > "$LAB_CUR/out.$g"; echo $? > "$LAB_CUR/rc.$g") &
+        pids="$pids $!"
         i=$((i + 1))
     done
-    wait
+    # these transfers only: a bare wait would also wait for the outside host's httpd
+    # shellcheck disable=SC2086 # a list of pids, one argument each
+    wait $pids
     t1=$(uptime_s)
     [ "$run" = 0 ] || cost_mark "end backend=$b variant=$var run=$run row=$row"
     # shellcheck disable=SC2086 # a list of vifs, one argument each
