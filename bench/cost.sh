@@ -292,13 +292,16 @@ if [ -n "$DD" ]; then
 else
     SERVER_IP=$DOM0_IP
 fi
+# the rows this run measures: the sweep rows only with a sweep variant among the variants
+ROWS_RUN=$C_ROWS
+case " $C_VARIANTS " in *+*) ROWS_RUN="$ROWS_RUN $C_SWEEP_ROWS" ;; esac
 # the outside host behind dom0's NIC, with its own iperf3 server
-case " $C_ROWS $C_SWEEP_ROWS " in *" g2nic-tcp "*|*" nic2g-tcp "*)
+case " $ROWS_RUN " in *" g2nic-tcp "*|*" nic2g-tcp "*)
     peer_create peer xenbr0 nic || exit 1
     peer iperf3 -s -D -B "$PEER_IP" -p 5201 || { fail outside-iperf3-server "iperf3 -s -D in the peer netns failed"; exit 1; } ;;
 esac
 # what d2g-tcp and nic2g-tcp fetch from dom0's httpd or the outside host's (both serve /lab/www)
-case " $C_ROWS $C_SWEEP_ROWS " in *" d2g-tcp "*|*" nic2g-tcp "*)
+case " $ROWS_RUN " in *" d2g-tcp "*|*" nic2g-tcp "*)
     dd if=/dev/urandom of=/lab/www/cost-d2g bs=1M count="$C_MIB" 2>/dev/null || { fail d2g-tcp-blob "cannot write /lab/www/cost-d2g"; exit 1; }
     lab_on_cleanup "rm -f /lab/www/cost-d2g" ;;
 esac

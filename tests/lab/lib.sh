@@ -310,32 +310,35 @@ blob_guest() { # GUEST NAME MiB -> guest:/www/NAME, prints md5
 # name them the same way: then guest pages leave dom0 by the NIC driver's DMA.
 peer_create() {
     _p=${1:-peer}; _br=${2:-xenbr0}; _via=${3:-${LAB_PEER_VIA:-veth}}
+    # an earlier peer of this name: its processes ended and a NIC it held handed back first,
+    # or the NIC would stay in a namespace nothing can reach
+    [ -e "/run/netns/$_p" ] && wire_return "$_p" "${_p}1"
     ip netns del "$_p" 2>/dev/null; ip link del "${_p}0" 2>/dev/null
+    ip netns add "$_p" || { fail "peer-$_p" "ip netns add failed"; return 1; }
+    lab_on_cleanup "ip netns del $_p"
     case "$_via" in
         veth)
             lab_modprobe veth || return 1
             ip link add "${_p}0" type veth peer name "${_p}1" || return 1
             lab_on_cleanup "ip link del ${_p}0" ;;
         nic)
-            # in the order lab_teardown runs it backwards: the netns, then both NICs renamed
-            # back (a netns deleted hands its NIC back asynchronously, as dev<N> on a clash)
-            wire_take "${_p}0" "${_p}1" || { fail "peer-$_p" "dom0 has no NIC pair (LAB_NIC=${LAB_NIC:-})"; return 1; }
-            lab_on_cleanup "wire_return ${_p}0 ${_p}1 $_p" ;;
+            wire_take "${_p}0" "${_p}1" || { fail "peer-$_p" "dom0 has no NIC pair (LAB_NIC=${LAB_NIC:-e1000e})"; return 1; }
+            # at teardown before the namespace goes (cleanups run last-registered first)
+            lab_on_cleanup "wire_return $_p ${_p}1" ;;
         *) fail "peer-$_p" "peer_create: VIA is veth or nic, not '$_via'"; return 1 ;;
     esac
-    ip netns add "$_p" || { fail "peer-$_p" "ip netns add failed"; return 1; }
-    lab_on_cleanup "ip netns del $_p"
     ip link set "${_p}1" netns "$_p"
     ip link set "${_p}0" master "$_br"
     ip link set "${_p}0" up
     ip netns exec "$_p" ip link set lo up
     ip netns exec "$_p" ip addr add $PEER_IP/24 dev "${_p}1"
     ip netns exec "$_p" ip link set "${_p}1" up
-    ip netns exec "$_p" httpd -f -p $PEER_IP:80 -h /lab/www &
+    # /sbin/ip, not the ip function: $! must be httpd's own pid for the kill at teardown
+    /sbin/ip netns exec "$_p" httpd -f -p $PEER_IP:80 -h /lab/www &
     lab_on_cleanup "kill $! 2>/dev/null"
     if [ "$_via" = nic ]; then
         # a NIC's link comes up a while after it is set up; forwarding before that loses packets
-        if ! wait_until 20 wire_carrier "${_p}0" || ! wait_until 20 ip netns exec "$_p" sh -c "grep -qx 1 /sys/class/net/${_p}1/carrier"; then
+        if ! wire_link_up "${_p}0" "$_p" "${_p}1"; then
             fail "peer-$_p-link" "no carrier on the wire: ${_p}0 $(cat "/sys/class/net/${_p}0/operstate" 2>/dev/null)"; return 1
         fi
         info "peer netns $_p up over the wire: NIC ${_p}0 ($(wire_driver "${_p}0")) on $_br, NIC ${_p}1 = $PEER_IP"
@@ -355,10 +358,16 @@ wire_nic() {
 }
 wire_driver() { basename "$(readlink "/sys/class/net/$1/device/driver")"; }   # NIC
 wire_carrier() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ]; }   # NIC
+# wire_link_up NIC0 NETNS NIC1: both ends of the wire have carrier (within 20 s each); a
+# NIC's link drops for a moment whenever its driver resets it (an MTU change)
+wire_link_up() {
+    wait_until 20 wire_carrier "$1" &&
+        wait_until 20 /sbin/ip netns exec "$2" sh -c "grep -qx 1 /sys/class/net/$3/carrier"
+}
 # wire_up: the NIC driver loaded (LAB_NIC) and both NICs present
 wire_up() {
-    [ "${LAB_NIC:-none}" != none ] || { warn "LAB_NIC=none: dom0 has no NIC"; return 1; }
-    lab_modprobe "$LAB_NIC" || return 1
+    [ "${LAB_NIC:-e1000e}" != none ] || { warn "LAB_NIC=none: dom0 has no NIC"; return 1; }
+    lab_modprobe "${LAB_NIC:-e1000e}" || return 1
     wait_until 20 wire_nic 2 >/dev/null
 }
 # wire_take NAME0 NAME1: dom0's two NICs, down and renamed NAME0 and NAME1
@@ -368,13 +377,23 @@ wire_take() {
     ip link set "$_w0" down && ip link set "$_w0" name "$1" &&
         ip link set "$_w1" down && ip link set "$_w1" name "$2"
 }
-# wire_return NAME0 NAME1 NETNS: NAME1 back from NETNS and both NICs out of the bridge,
-# down and named wire0 and wire1 again (each step may find the NIC gone: rmmod)
+# wire_return NETNS NAME1: the processes in NETNS ended, the NIC it holds as NAME1 (if NAME1
+# is one of dom0's NICs) moved back, and both NICs out of any bridge, down, named wire1 and
+# wire2 and reset to what the next scenario expects: no qdisc, MTU 1500, offloads on. Each
+# step may find a NIC gone (rmmod).
 wire_return() {
-    ip netns exec "$3" ip link set "$2" netns 1 2>/dev/null
-    ip link set "$1" nomaster 2>/dev/null
-    ip link set "$1" down 2>/dev/null; ip link set "$1" name wire0 2>/dev/null
-    ip link set "$2" down 2>/dev/null; ip link set "$2" name wire1 2>/dev/null
+    /sbin/ip netns pids "$1" 2>/dev/null | xargs -r kill 2>/dev/null
+    case " $WIRE_MACS " in
+        *" $(/sbin/ip netns exec "$1" cat "/sys/class/net/$2/address" 2>/dev/null) "*)
+            /sbin/ip netns exec "$1" /sbin/ip link set "$2" netns 1 ;;
+    esac
+    for _wk in 1 2; do
+        _wn=$(wire_nic $_wk) || continue
+        ip link set "$_wn" nomaster; ip link set "$_wn" down
+        tc qdisc del dev "$_wn" root
+        ethtool -K "$_wn" sg on tso on gso on gro on
+        ip link set "$_wn" mtu 1500; ip link set "$_wn" name "wire$_wk"
+    done >/dev/null 2>&1
     return 0
 }
 peer() { ip netns exec peer "$@"; }

@@ -31,14 +31,16 @@ kallsyms_at() {
 # triple_fault_rip: the instruction pointer of Xen's dump of the last vCPU that triple-faulted
 triple_fault_rip() { xl dmesg | sed -n '/Triple fault/,$ s/.*RIP: *[0-9a-f]*:\[<\([0-9a-f]*\)>\].*/\1/p' | tail -1; }
 
-# stop_xfers_if_g1_dies DOMID: in the background while a boot's transfers run. Once g1 is no
-# longer domain DOMID (a triple fault makes xl restart it under a new one), it stops every wget
-# still talking to g1's address, so a dead guest costs seconds, not a transfer's timeout.
+# stop_xfers_if_g1_dies DOMID: in the background while a boot's transfers run. Once domain
+# DOMID is gone (a triple fault makes xl restart g1 under a new one), it stops every wget
+# still talking to g1's address, so a dead guest costs seconds, not a transfer's timeout;
+# the boot's later transfers are then skipped (g1_lives).
 stop_xfers_if_g1_dies() {
-    while [ "$(guest_domid g1)" = "$1" ]; do sleep 2; done
+    while xl list "$1" >/dev/null 2>&1; do sleep 2; done
     info "g1 (domain $1) died mid-transfer: stopping the wgets to $(guest_ip g1)"
     pkill -f "http://$(guest_ip g1)/"
 }
+g1_lives() { xl list "$1" >/dev/null 2>&1; }   # DOMID
 no_g1_left() { xl destroy g1 2>/dev/null; sleep 1; ! xl domid g1 >/dev/null 2>&1; }
 
 bad_boot=0 bad_xfer=0 faulted=0 fault_boots=""
@@ -49,9 +51,14 @@ while [ $i -le "$N" ]; do
         # and its kernel text sits where dom0's does, so kallsyms_at names its addresses
         [ $i != 1 ] || check_eq guest-text-at-dom0-addresses "$(grep -m1 ' _stext$' /proc/kallsyms)" \
             "$(guest_run g1 "grep -m1 ' _stext\$' /proc/kallsyms" 10)"
-        stop_xfers_if_g1_dies "$(guest_domid g1)" & watcher=$!
+        g1_domid=$(guest_domid g1)
+        stop_xfers_if_g1_dies "$g1_domid" & watcher=$!
         xfer_g2d g1 "$XFER_MIB" 0 "boot-$i-g2d" || bad_xfer=$((bad_xfer + 1))
-        xfer_d2g g1 "$XFER_MIB" 0 "boot-$i-d2g" || bad_xfer=$((bad_xfer + 1))
+        if g1_lives "$g1_domid"; then
+            xfer_d2g g1 "$XFER_MIB" 0 "boot-$i-d2g" || bad_xfer=$((bad_xfer + 1))
+        else
+            fail "boot-$i-d2g" "not run: g1 died during boot-$i-g2d"; bad_xfer=$((bad_xfer + 1))
+        fi
         kill $watcher 2>/dev/null
         # whether Xen traps this guest's RDTSC: the 's' debug key prints whether the host TSC
         # is reliable and each domain's TSC mode (0 default: emulated unless it is; 2 native)
