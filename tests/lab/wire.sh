@@ -29,10 +29,12 @@ nic_stat() { count_or_0 "$(ethtool -S peer0 | awk -v k="$1:" '$1==k{print $2}')"
 # outside_frames: frames and bytes the outside host's NIC received, one frame each as the
 # driver counts them (dom0's NIC counts a TSO packet once, however many frames it sends)
 outside_frames() { peer cat /sys/class/net/peer1/statistics/rx_packets /sys/class/net/peer1/statistics/rx_bytes | tr '\n' ' '; }
-# peer_snmp PROTO FIELD: the outside host's counter (/proc/net/snmp of its netns)
-peer_snmp() {
-    peer cat /proc/net/snmp | awk -v p="$1:" -v f="$2" '$1==p { if (!c) { for (i = 2; i <= NF; i++) if ($i == f) c = i } else print $c }'
+# snmp_field PROTO FIELD: the command that prints a counter of /proc/net/snmp (its first
+# PROTO line names the fields, the second holds them), run in dom0's netns or in the guest
+snmp_field() {
+    echo "awk -v p='$1:' -v f='$2' '\$1 == p { if (!c) { for (i = 2; i <= NF; i++) if (\$i == f) c = i } else print \$c }' /proc/net/snmp"
 }
+peer_snmp() { peer sh -c "$(snmp_field "$1" "$2")"; }   # PROTO FIELD: the outside host's
 CSUM0="$(peer_snmp Tcp InCsumErrors) $(peer_snmp Udp InCsumErrors)"
 check_eq outside-counts-checksum-errors 2 "$(echo "$CSUM0" | wc -w)"
 
@@ -98,7 +100,7 @@ for _size in 64 1472; do
         check "udp-$_size-${_way%_*}-outside-arrives" most_arrived "${1:-}" "${2:-}"
     done
 done
-check_eq guest-no-udp-checksum-errors 0 "$(guest_run g1 "awk '/^Udp:/ { n++; if (n == 1) for (i = 2; i <= NF; i++) c[\$i] = i; else print \$c[\"InCsumErrors\"] }' /proc/net/snmp")"
+check_eq guest-no-udp-checksum-errors 0 "$(guest_run g1 "$(snmp_field Udp InCsumErrors)")"
 CSUM1="$(peer_snmp Tcp InCsumErrors) $(peer_snmp Udp InCsumErrors)"
 check_eq outside-no-checksum-errors "$CSUM0" "$CSUM1"
 

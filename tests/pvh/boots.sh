@@ -35,12 +35,12 @@ triple_fault_rip() { xl dmesg | sed -n '/Triple fault/,$ s/.*RIP: *[0-9a-f]*:\[<
 # DOMID is gone (a triple fault makes xl restart g1 under a new one), it stops every wget
 # still talking to g1's address, so a dead guest costs seconds, not a transfer's timeout;
 # the boot's later transfers are then skipped (g1_lives).
+g1_lives() { xl list "$1" >/dev/null 2>&1; }   # DOMID
 stop_xfers_if_g1_dies() {
-    while xl list "$1" >/dev/null 2>&1; do sleep 2; done
+    while g1_lives "$1"; do sleep 2; done
     info "g1 (domain $1) died mid-transfer: stopping the wgets to $(guest_ip g1)"
     pkill -f "http://$(guest_ip g1)/"
 }
-g1_lives() { xl list "$1" >/dev/null 2>&1; }   # DOMID
 no_g1_left() { xl destroy g1 2>/dev/null; sleep 1; ! xl domid g1 >/dev/null 2>&1; }
 
 bad_boot=0 bad_xfer=0 faulted=0 fault_boots=""
