@@ -108,10 +108,10 @@ need_hap() {
 # guest_start NAME [K] [key=value ...]: create guest NAME as guest number K (default: next
 # free). Options: vcpus=N memory=MiB vifs=N (extra vifs at boot on xenbr0: 00:16:3e:00:j:k+1)
 # cpus=LIST (the physical CPUs its vCPUs may run on; default: any) rate=RATE (xl's vif rate= of
-# the first vif, e.g. 10Mb/s) type=pv|pvh (default: the K-th word of LAB_GUEST_TYPE, counted
-# round, a driver domain counted too; pv without it; pvh needs Xen's HAP: need_hap)
+# the first vif, e.g. 10Mb/s) type=pv|pvh|hvm (default: the K-th word of LAB_GUEST_TYPE, counted
+# round, a driver domain counted too; pv without it; pvh and hvm need Xen's HAP: need_hap)
 # script=NAME (the first vif's hotplug script, e.g. Debian's stock vif-bridge; default xl.conf's
-# vif-lab) tsc_mode=MODE (xl's tsc_mode; a PVH guest's default is native, see below)
+# vif-lab) tsc_mode=MODE (xl's tsc_mode; a PVH or HVM guest's default is native, see below)
 # ramdisk=PATH (default the guest initrd) extra=ARGS (more kernel command line; a PVH guest's
 # also gets LAB_PVH_CMDLINE) driver_domain=1
 guest_start() {
@@ -132,11 +132,21 @@ guest_start() {
         pvh) [ -n "$_tsc" ] || _tsc=native
              _extra="$_extra${LAB_PVH_CMDLINE:+ $LAB_PVH_CMDLINE}"
              need_hap "create-$_g" " (guest $_g is PVH)" || return 1 ;;
-        *) fail "create-$_g" "type=$_type: the lab boots pv or pvh guests (LAB_GUEST_TYPE='${LAB_GUEST_TYPE:-}')"; return 1 ;;
+        # the same native TSC; Xen's device model boots the kernel directly (SeaBIOS,
+        # QEMU's linuxboot ROM) with no display; the vifs are netfront only (type=vif: no
+        # emulated NIC for the guest to pick instead)
+        hvm) [ -n "$_tsc" ] || _tsc=native
+             need_hap "create-$_g" " (guest $_g is HVM)" || return 1
+             [ -x /usr/libexec/xen-qemu-system-i386 ] || { fail "create-$_g" "no device model in dom0 for HVM guest $_g: the lab loads dom0-hvm.cpio.gz only when LAB_GUEST_TYPE names hvm"; return 1; } ;;
+        *) fail "create-$_g" "type=$_type: the lab boots pv, pvh or hvm guests (LAB_GUEST_TYPE='${LAB_GUEST_TYPE:-}')"; return 1 ;;
     esac
+    _hvm=""; _vt=""
+    [ "$_type" != hvm ] || { _hvm='vga = "none"
+vnc = 0
+serial = "none"'; _vt="type=vif,"; }
     _h=$(printf '%02x' $((_k + 1)))
-    _vl="'mac=00:16:3e:00:00:$_h,bridge=xenbr0${_rate:+,rate=$_rate}${_script:+,script=$_script}'"
-    _j=1; while [ $_j -lt "$_vifs" ]; do _vl="$_vl, 'mac=00:16:3e:00:$(printf %02x $_j):$_h,bridge=xenbr0'"; _j=$((_j+1)); done
+    _vl="'${_vt}mac=00:16:3e:00:00:$_h,bridge=xenbr0${_rate:+,rate=$_rate}${_script:+,script=$_script}'"
+    _j=1; while [ $_j -lt "$_vifs" ]; do _vl="$_vl, '${_vt}mac=00:16:3e:00:$(printf %02x $_j):$_h,bridge=xenbr0'"; _j=$((_j+1)); done
     cat > "$LAB_CUR/$_g.cfg" <<EOF
 name = "$_g"
 type = "$_type"
@@ -150,6 +160,7 @@ ${_cpus:+cpus = \"$_cpus\"}
 ${_tsc:+tsc_mode = \"$_tsc\"}
 vif = [ $_vl ]
 on_crash = "preserve"
+$_hvm
 EOF
     echo "$_g $_k $_type" >> $LAB_CUR/guests
     echo "$_type" >> $LAB_CUR/guest-types   # every guest the scenario booted: its summary line
@@ -160,6 +171,8 @@ EOF
     _t0=$(uptime_s)
     if ! xl create "$LAB_CUR/$_g.cfg" > "$LAB_CUR/$_g.create.log" 2>&1; then
         sed 's/^/LAB-INFO xl create: /' "$LAB_CUR/$_g.create.log"
+        # an HVM guest's device model says why it exited in its own log
+        [ ! -s "/var/log/xen/qemu-dm-$_g.log" ] || sed "s/^/LAB-INFO qemu-dm-$_g.log: /" "/var/log/xen/qemu-dm-$_g.log"
         fail "create-$_g" "xl create failed"; return 1
     fi
     info "guest $_g ($_type, domid $(xl domid "$_g"), ip $(guest_ip "$_g"), vcpus $_vcpus) created in $(awk "BEGIN{print $(uptime_s)-$_t0}")s"
@@ -203,9 +216,10 @@ guest_wait() {
     _t0=$(uptime_s)
     if wait_until "${2:-360}" guest_answers "$1"; then
         pass "up-$1" "answers after $(awk "BEGIN{print $(uptime_s)-$_t0}")s"
-        # a PVH run must not pass on guests a config slip booted PV: their kernel says which
+        # a PVH or HVM run must not pass on guests a config slip booted PV: their kernel
+        # says which
         _want=$(awk -v g="$1" '$1 == g { print $3 }' $LAB_CUR/guests)
-        [ "$_want" != pvh ] || check_eq "type-$1" PVH "$(guest_kind "$1")"
+        case "$_want" in pvh|hvm) check_eq "type-$1" "$(echo "$_want" | tr '[:lower:]' '[:upper:]')" "$(guest_kind "$1")" ;; esac
         return
     fi
     guest_console "$1" | tail -30 | sed "s|^|LAB-INFO [$(scen)] console $1: |"

@@ -292,8 +292,24 @@ lab_images() {
     echo "GUEST_ABI=$GUEST_ABI" >> "$D/etc/lab-build"
     echo "XENVER=$XENVER" >> "$D/etc/lab-build"
     mkcpio "$D" > "$img/dom0-base.cpio.gz"
+
+    # ---- dom0's HVM additions (an HVM guest's device model, hvmloader, its BIOS), appended
+    # to the base only by runs that boot an HVM guest: the others do not unpack it
+    local H=$img/dom0-hvm-rootfs f
+    install_elf "$H" "$LAB_ROOT/usr/libexec/xen-qemu-system-i386" /usr/libexec/xen-qemu-system-i386
+    install -D -m644 "$LAB_ROOT/usr/lib/xen-$XENVER/boot/hvmloader" "$H/usr/lib/xen-$XENVER/boot/hvmloader" \
+        || die "no hvmloader in xen-utils-$XENVER"
+    install -D -m644 "$LAB_ROOT/usr/share/seabios/bios-256k.bin" "$H/usr/share/seabios/bios-256k.bin" \
+        || die "no SeaBIOS in seabios"
+    # the device model's option ROM that boots the guest's kernel (no DMA under Xen), and the
+    # keymap it reads even with its VNC server off
+    for f in linuxboot.bin keymaps/en-us; do
+        install -D -m644 "$LAB_ROOT/usr/share/qemu/$f" "$H/usr/share/qemu/$f" || die "no $f in qemu-system-data"
+    done
+    while read -r f; do cmp -s "$H/$f" "$D/$f" && rm "$H/$f"; done < <(cd "$H" && find . -type f)
+    mkcpio "$H" > "$img/dom0-hvm.cpio.gz"
     echo "$stamp" > "$img/.stamp"
-    log "images built in $((SECONDS - t0))s: dom0 base $(du -h "$img/dom0-base.cpio.gz" | cut -f1), guest $(du -h "$img/guest-initrd.gz" | cut -f1)"
+    log "images built in $((SECONDS - t0))s: dom0 base $(du -h "$img/dom0-base.cpio.gz" | cut -f1), HVM additions $(du -h "$img/dom0-hvm.cpio.gz" | cut -f1), guest $(du -h "$img/guest-initrd.gz" | cut -f1)"
 }
 
 # per-run overlay: scenarios, run config, znetback.ko. Args: OUT SCENARIO...
