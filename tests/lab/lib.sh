@@ -99,11 +99,12 @@ backend_load() { # znetback|xen-netback; unloads the other one (only possible wi
 }
 
 # ---------------------------------------------------------------- guests
-# need_hap CHECK WHY: a PVH guest needs Xen's hardware-assisted paging, which the lab has
-# only when QEMU emulates SVM with nested paging; fails CHECK (WHY: what else cannot serve)
+# need_hap CHECK WHY: a PVH or HVM guest needs Xen's hardware-assisted paging (Debian's Xen
+# has no shadow paging to fall back on), which the lab has only when QEMU emulates SVM with
+# nested paging; fails CHECK (WHY: what else cannot serve)
 need_hap() {
     xl info | grep '^virt_caps' | grep -qw hap && return 0
-    fail "$1" "Xen reports '$(xl info | sed -n 's/^virt_caps *: *//p')': no HAP for a PVH guest$2 (QEMU without -cpu qemu64,+svm,+npt: LAB_CPU, or LAB_ACCEL=icount without a pvh LAB_GUEST_TYPE or LAB_DD_TYPE)"
+    fail "$1" "Xen reports '$(xl info | sed -n 's/^virt_caps *: *//p')': no HAP for a PVH or HVM guest$2 (QEMU without -cpu qemu64,+svm,+npt: LAB_CPU, or LAB_ACCEL=icount without pvh or hvm in LAB_GUEST_TYPE or LAB_DD_TYPE)"
 }
 # guest_start NAME [K] [key=value ...]: create guest NAME as guest number K (default: next
 # free). Options: vcpus=N memory=MiB vifs=N (extra vifs at boot on xenbr0: 00:16:3e:00:j:k+1)
@@ -117,7 +118,7 @@ need_hap() {
 guest_start() {
     _g=$1; shift
     _k=""; _vcpus=1; _mem=256; _vifs=1; _cpus=""; _rate=""; _type=""; _script=""; _tsc=""
-    _rd=/guest/guest-initrd.gz; _extra=""; _dd=""
+    _rd=/guest/guest-initrd.gz; _extra=""; _dd=""; _hvm_cfg=""; _vif_type=""
     case "${1:-}" in [0-9]*) _k=$1; shift ;; esac
     for _o in "$@"; do case "$_o" in vcpus=*) _vcpus=${_o#*=} ;; memory=*) _mem=${_o#*=} ;; vifs=*) _vifs=${_o#*=} ;; cpus=*) _cpus=${_o#*=} ;; rate=*) _rate=${_o#*=} ;; type=*) _type=${_o#*=} ;; script=*) _script=${_o#*=} ;; tsc_mode=*) _tsc=${_o#*=} ;;
         ramdisk=*) _rd=${_o#*=} ;; extra=*) _extra=" ${_o#*=}" ;; driver_domain=*) _dd=${_o#*=} ;; esac; done
@@ -132,21 +133,24 @@ guest_start() {
         pvh) [ -n "$_tsc" ] || _tsc=native
              _extra="$_extra${LAB_PVH_CMDLINE:+ $LAB_PVH_CMDLINE}"
              need_hap "create-$_g" " (guest $_g is PVH)" || return 1 ;;
-        # the same native TSC; Xen's device model boots the kernel directly (SeaBIOS,
-        # QEMU's linuxboot ROM) with no display; the vifs are netfront only (type=vif: no
-        # emulated NIC for the guest to pick instead)
+        # the same native TSC. Xen's device model boots the kernel directly (SeaBIOS, QEMU's
+        # linuxboot ROM). No display and no serial port: the kernel writes to hvc0 as the
+        # other guests' do, hvmloader to Xen's log (xl dmesg). The vifs are netfront only
+        # (type=vif: no emulated NIC for the guest to pick instead).
         hvm) [ -n "$_tsc" ] || _tsc=native
              need_hap "create-$_g" " (guest $_g is HVM)" || return 1
-             [ -x /usr/libexec/xen-qemu-system-i386 ] || { fail "create-$_g" "no device model in dom0 for HVM guest $_g: the lab loads dom0-hvm.cpio.gz only when LAB_GUEST_TYPE names hvm"; return 1; } ;;
+             [ -x /usr/libexec/xen-qemu-system-i386 ] || { fail "create-$_g" "no device model in dom0 for HVM guest $_g: the lab loads dom0-hvm.cpio.gz only when LAB_GUEST_TYPE or LAB_PVH_BOOT_TYPE names hvm (a scenario's own type=hvm does not)"; return 1; }
+             _hvm_cfg='vga = "none"
+vnc = 0
+serial = "none"'
+             _vif_type="type=vif,"
+             # a device model log left by an earlier g1 must not pass for this one's
+             rm -f "/var/log/xen/qemu-dm-$_g.log" ;;
         *) fail "create-$_g" "type=$_type: the lab boots pv, pvh or hvm guests (LAB_GUEST_TYPE='${LAB_GUEST_TYPE:-}')"; return 1 ;;
     esac
-    _hvm=""; _vt=""
-    [ "$_type" != hvm ] || { _hvm='vga = "none"
-vnc = 0
-serial = "none"'; _vt="type=vif,"; }
     _h=$(printf '%02x' $((_k + 1)))
-    _vl="'${_vt}mac=00:16:3e:00:00:$_h,bridge=xenbr0${_rate:+,rate=$_rate}${_script:+,script=$_script}'"
-    _j=1; while [ $_j -lt "$_vifs" ]; do _vl="$_vl, '${_vt}mac=00:16:3e:00:$(printf %02x $_j):$_h,bridge=xenbr0'"; _j=$((_j+1)); done
+    _vl="'${_vif_type}mac=00:16:3e:00:00:$_h,bridge=xenbr0${_rate:+,rate=$_rate}${_script:+,script=$_script}'"
+    _j=1; while [ $_j -lt "$_vifs" ]; do _vl="$_vl, '${_vif_type}mac=00:16:3e:00:$(printf %02x $_j):$_h,bridge=xenbr0'"; _j=$((_j+1)); done
     cat > "$LAB_CUR/$_g.cfg" <<EOF
 name = "$_g"
 type = "$_type"
@@ -160,7 +164,7 @@ ${_cpus:+cpus = \"$_cpus\"}
 ${_tsc:+tsc_mode = \"$_tsc\"}
 vif = [ $_vl ]
 on_crash = "preserve"
-$_hvm
+$_hvm_cfg
 EOF
     echo "$_g $_k $_type" >> $LAB_CUR/guests
     echo "$_type" >> $LAB_CUR/guest-types   # every guest the scenario booted: its summary line
@@ -172,7 +176,7 @@ EOF
     if ! xl create "$LAB_CUR/$_g.cfg" > "$LAB_CUR/$_g.create.log" 2>&1; then
         sed 's/^/LAB-INFO xl create: /' "$LAB_CUR/$_g.create.log"
         # an HVM guest's device model says why it exited in its own log
-        [ ! -s "/var/log/xen/qemu-dm-$_g.log" ] || sed "s/^/LAB-INFO qemu-dm-$_g.log: /" "/var/log/xen/qemu-dm-$_g.log"
+        [ ! -s "/var/log/xen/qemu-dm-$_g.log" ] || tail -n 40 "/var/log/xen/qemu-dm-$_g.log" | sed "s/^/LAB-INFO qemu-dm-$_g.log: /"
         fail "create-$_g" "xl create failed"; return 1
     fi
     info "guest $_g ($_type, domid $(xl domid "$_g"), ip $(guest_ip "$_g"), vcpus $_vcpus) created in $(awk "BEGIN{print $(uptime_s)-$_t0}")s"

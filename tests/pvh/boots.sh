@@ -1,11 +1,11 @@
-# PVH guest reliability under QEMU's emulated SVM: LAB_PVH_BOOTS (50) PVH guests, one after the other, each booted, answering, moving LAB_PVH_XFER_MIB (4) MiB each way (md5) and destroyed (LAB_PVH_BOOT_TYPE=hvm: HVM guests); counts Xen's "Triple fault" lines per boot, and fails on any (#21). Needs Xen's HAP: QEMU's emulated SVM with nested paging (the lab's default; make lab-pvh-boots).
+# PVH (or HVM) guest reliability under QEMU's emulated SVM: LAB_PVH_BOOTS (50) PVH guests (LAB_PVH_BOOT_TYPE=hvm: HVM guests), one after the other, each booted, answering, moving LAB_PVH_XFER_MIB (4) MiB each way (md5) and destroyed; counts Xen's "Triple fault" lines per boot, and fails on any (#21). Needs Xen's HAP: QEMU's emulated SVM with nested paging (the lab's default; make lab-pvh-boots).
 # lab-backend: default
 # lab-timeout: 3600
 # shellcheck shell=dash
 #
 # Not part of make check: it measures how often the emulated CPU, not the backend, kills a
-# PVH guest (seen with either backend). A triple fault is reported under its own name, never
-# counted as a pass of the backend and never retried away.
+# PVH or HVM guest (seen with either backend). A triple fault is reported under its own name,
+# never counted as a pass of the backend and never retried away.
 N=${LAB_PVH_BOOTS:-50}
 # LAB_PVH_TSC_MODE: the guests' xl tsc_mode, native by default as for every PVH guest of the
 # lab (guest_start). default: Xen traps the guest's RDTSC (QEMU's qemu64 has no invariant
@@ -18,27 +18,46 @@ MEMORY=${LAB_PVH_MEMORY:-128}
 # LAB_PVH_XFER_MIB: MiB each boot moves each way (4); more traffic, more interrupts to acknowledge
 XFER_MIB=${LAB_PVH_XFER_MIB:-4}
 # LAB_PVH_BOOT_TYPE=hvm: the same count for HVM guests (PV drivers; Xen's device model in
-# dom0). Their kernel enters through its decompressor, which would randomise where it lands:
-# nokaslr keeps it at dom0's addresses, as a PVH guest's is
+# dom0). An HVM guest's kernel enters through its decompressor, which would place it at a
+# random address: nokaslr keeps it at dom0's addresses, where a PVH guest's sits (see
+# kallsyms_at). LAB_PVH_CMDLINE goes to either type's kernel.
 BOOT_TYPE=${LAB_PVH_BOOT_TYPE:-pvh}
 case "$BOOT_TYPE" in
-    pvh) KASLR_OFF="" ;;
-    hvm) KASLR_OFF=nokaslr ;;
+    pvh) GUEST_EXTRA="" ;;   # guest_start adds LAB_PVH_CMDLINE to a PVH guest's
+    hvm) GUEST_EXTRA="nokaslr${LAB_PVH_CMDLINE:+ $LAB_PVH_CMDLINE}" ;;
     *) fail boot-type "LAB_PVH_BOOT_TYPE='$BOOT_TYPE': pvh or hvm"; exit 1 ;;
 esac
-need_hap pvh-needs-hap "" || exit 1
+need_hap guests-need-hap "" || exit 1
 # Xen's console ring wraps under loglvl=all: each boot clears it first and counts its own lines
 triple_faults() { xl dmesg | grep -c 'Triple fault'; }
-# The guests boot dom0's kernel, and neither is randomised (a PV dom0; a PVH guest enters
-# vmlinux without the decompressor), so dom0's kallsyms names a guest's instruction pointer.
+# The guests boot dom0's kernel unless LAB_GUEST_KERNEL gave them their own, and neither is
+# randomised (a PV dom0; a PVH guest enters vmlinux without the decompressor, an HVM guest
+# boots with nokaslr), so dom0's kallsyms names a guest kernel's instruction pointer. The
+# first guest to answer must show its kernel text at dom0's addresses, or none is named.
+NAMES_GUEST_RIPS=""
+[ "$(sed -n 's/^GUEST_ABI=//p' /etc/lab-build)" != "$(sed -n 's/^LAB_ABI=//p' /etc/lab-build)" ] ||
+    NAMES_GUEST_RIPS=1
+text_checked=""
 # kallsyms_at ADDR: the symbol at or below ADDR, with its offset (16 hex digits compare as strings)
 kallsyms_at() {
     # shellcheck disable=SC2046 # two words wanted: the address and the name
     set -- "$1" $(awk -v a="$1" '$1 <= a && $1 > b { b = $1; s = $3 } END { print b, s }' /proc/kallsyms)
     [ -n "${3:-}" ] && printf '%s+0x%x\n' "$3" $((0x$1 - 0x$2))
 }
-# triple_fault_rip: the instruction pointer of Xen's dump of the last vCPU that triple-faulted
-triple_fault_rip() { xl dmesg | sed -n '/Triple fault/,$ s/.*RIP: *[0-9a-f]*:\[<\([0-9a-f]*\)>\].*/\1/p' | tail -1; }
+# triple_fault_cs_rip: "CS RIP" of Xen's dump of the last vCPU that triple-faulted
+triple_fault_cs_rip() { xl dmesg | sed -n '/Triple fault/,$ s/.*RIP: *\([0-9a-f]*\):\[<\([0-9a-f]*\)>\].*/\1 \2/p' | tail -1; }
+# where_it_died I CS RIP: a line naming where boot I's vCPU was: Xen's code (CS e008), the
+# guest's kernel (0010) or user space (0033)
+where_it_died() {
+    case "$2" in
+        e008) info "boot $1: Xen's dump shows RIP $3 in Xen's own code (CS e008), not the guest's" ;;
+        0010) if [ -n "$NAMES_GUEST_RIPS" ]; then info "boot $1: the vCPU was in the guest's kernel at $3 ($(kallsyms_at "$3"))"
+              else info "boot $1: the vCPU was in the guest's kernel at $3 (not named: not dom0's kernel, or not at its addresses)"; fi ;;
+        0033) info "boot $1: the vCPU was in a guest process (user space) at $3" ;;
+        "") info "boot $1: no RIP in Xen's dump" ;;
+        *) info "boot $1: Xen's dump shows CS $2 RIP $3" ;;
+    esac
+}
 
 # stop_xfers_if_g1_dies DOMID: in the background while a boot's transfers run. Once domain
 # DOMID is gone (a triple fault makes xl restart g1 under a new one), it stops every wget
@@ -52,21 +71,16 @@ stop_xfers_if_g1_dies() {
 }
 no_g1_left() { xl destroy g1 2>/dev/null; sleep 1; ! xl domid g1 >/dev/null 2>&1; }
 
-bad_boot=0 bad_xfer=0 faulted=0 fault_boots="" guest_release=""
+bad_boot=0 bad_xfer=0 faulted=0 fault_boots=""
 i=1
 while [ $i -le "$N" ]; do
     xl dmesg -c >/dev/null
-    if guest_start g1 1 memory="$MEMORY" type="$BOOT_TYPE" tsc_mode="$TSC_MODE" ${KASLR_OFF:+extra=$KASLR_OFF} && guest_wait g1 180; then
-        # and its kernel text sits where dom0's does, so kallsyms_at names its addresses;
-        # a guest kernel of its own (LAB_GUEST_KERNEL) is not named
-        if [ -z "$guest_release" ]; then
-            guest_release=$(guest_run g1 'uname -r' 10)
-            if [ "$guest_release" = "$(uname -r)" ]; then
-                check_eq guest-text-at-dom0-addresses "$(grep -m1 ' _stext$' /proc/kallsyms)" \
-                    "$(guest_run g1 "grep -m1 ' _stext\$' /proc/kallsyms" 10)"
-            else
-                info "the guests boot $guest_release, dom0 $(uname -r): a guest RIP is not named"
-            fi
+    if guest_start g1 1 memory="$MEMORY" type="$BOOT_TYPE" tsc_mode="$TSC_MODE" extra="$GUEST_EXTRA" && guest_wait g1 180; then
+        # and its kernel text sits where dom0's does, so kallsyms_at names its addresses
+        if [ -n "$NAMES_GUEST_RIPS" ] && [ -z "$text_checked" ]; then
+            text_checked=1
+            check_eq guest-text-at-dom0-addresses "$(grep -m1 ' _stext$' /proc/kallsyms)" \
+                "$(guest_run g1 "grep -m1 ' _stext\$' /proc/kallsyms" 10)" || NAMES_GUEST_RIPS=""
         fi
         g1_domid=$(guest_domid g1)
         stop_xfers_if_g1_dies "$g1_domid" & watcher=$!
@@ -91,14 +105,8 @@ while [ $i -le "$N" ]; do
     if [ "$(triple_faults)" -gt 0 ]; then
         faulted=$((faulted + 1)); fault_boots="$fault_boots $i"
         xl dmesg | grep 'Triple fault' | tail -1 | sed "s|^|LAB-INFO [$(scen)] boot $i: Xen: |"
-        rip=$(triple_fault_rip)
-        case "$rip" in
-            ffffffff*) if [ "$guest_release" = "$(uname -r)" ]; then
-                           info "boot $i: the vCPU was at $rip ($(kallsyms_at "$rip"))"
-                       else info "boot $i: the vCPU was at $rip (not named: guest kernel ${guest_release:-unknown}, dom0 $(uname -r))"; fi ;;
-            "") info "boot $i: no RIP in Xen's dump" ;;
-            *) info "boot $i: Xen's dump shows RIP $rip, in Xen's own code (CS e008), not the guest's" ;;
-        esac
+        # shellcheck disable=SC2046 # two words: CS and RIP
+        where_it_died $i $(triple_fault_cs_rip)
         guest_console g1 | tail -5 | sed "s|^|LAB-INFO [$(scen)] boot $i: console: |"
     fi
     # after a triple fault Xen's reboot action makes xl restart the guest, and the new domain
@@ -108,7 +116,7 @@ while [ $i -le "$N" ]; do
     : > "$LAB_CUR/guests"
     i=$((i + 1))
 done
-info "$(echo "$BOOT_TYPE" | tr '[:lower:]' '[:upper:]') boots: $N (tsc_mode $TSC_MODE, $MEMORY MiB, $XFER_MIB MiB each way${LAB_PVH_CMDLINE:+, cmdline $LAB_PVH_CMDLINE}), triple faults: $faulted (at boots:${fault_boots:- none}), no answer: $bad_boot, transfers failed: $bad_xfer"
+info "$(echo "$BOOT_TYPE" | tr '[:lower:]' '[:upper:]') boots: $N (tsc_mode $TSC_MODE, $MEMORY MiB, $XFER_MIB MiB each way${LAB_PVH_CMDLINE:+, cmdline $LAB_PVH_CMDLINE}${GUEST_EXTRA:+, guest_start extra $GUEST_EXTRA}), triple faults: $faulted (at boots:${fault_boots:- none}), no answer: $bad_boot, transfers failed: $bad_xfer"
 check_eq no-triple-fault 0 "$faulted"
 check_eq every-guest-answered 0 "$bad_boot"
 check_eq every-transfer-intact 0 "$bad_xfer"

@@ -306,6 +306,7 @@ lab_images() {
     for f in linuxboot.bin keymaps/en-us; do
         install -D -m644 "$LAB_ROOT/usr/share/qemu/$f" "$H/usr/share/qemu/$f" || die "no $f in qemu-system-data"
     done
+    # unpacked over the base: what the base has already (libc, Xen's libraries) is left out
     while read -r f; do cmp -s "$H/$f" "$D/$f" && rm "$H/$f"; done < <(cd "$H" && find . -type f)
     mkcpio "$H" > "$img/dom0-hvm.cpio.gz"
     echo "$stamp" > "$img/.stamp"
