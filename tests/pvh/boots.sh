@@ -51,8 +51,12 @@ triple_fault_cs_rip() { xl dmesg | sed -n '/Triple fault/,$ s/.*RIP: *\([0-9a-f]
 where_it_died() {
     case "$2" in
         e008) info "boot $1: Xen's dump shows RIP $3 in Xen's own code (CS e008), not the guest's" ;;
-        0010) if [ -n "$NAMES_GUEST_RIPS" ]; then info "boot $1: the vCPU was in the guest's kernel at $3 ($(kallsyms_at "$3"))"
-              else info "boot $1: the vCPU was in the guest's kernel at $3 (not named: not dom0's kernel, or not at its addresses)"; fi ;;
+        # an HVM guest's setup code and decompressor run at CS 0010 too, below the kernel's text
+        0010) case "$3" in
+                  ffffffff*) if [ -n "$NAMES_GUEST_RIPS" ]; then info "boot $1: the vCPU was in the guest's kernel at $3 ($(kallsyms_at "$3"))"
+                             else info "boot $1: the vCPU was in the guest's kernel at $3 (not named: not dom0's kernel, or not at its addresses)"; fi ;;
+                  *) info "boot $1: the vCPU was in the guest at $3, below its kernel's text (setup code or decompressor), not named" ;;
+              esac ;;
         0033) info "boot $1: the vCPU was in a guest process (user space) at $3" ;;
         "") info "boot $1: no RIP in Xen's dump" ;;
         *) info "boot $1: Xen's dump shows CS $2 RIP $3" ;;
@@ -75,7 +79,7 @@ bad_boot=0 bad_xfer=0 faulted=0 fault_boots=""
 i=1
 while [ $i -le "$N" ]; do
     xl dmesg -c >/dev/null
-    if guest_start g1 1 memory="$MEMORY" type="$BOOT_TYPE" tsc_mode="$TSC_MODE" extra="$GUEST_EXTRA" && guest_wait g1 180; then
+    if guest_start g1 1 memory="$MEMORY" type="$BOOT_TYPE" tsc_mode="$TSC_MODE" ${GUEST_EXTRA:+"extra=$GUEST_EXTRA"} && guest_wait g1 180; then
         # and its kernel text sits where dom0's does, so kallsyms_at names its addresses
         if [ -n "$NAMES_GUEST_RIPS" ] && [ -z "$text_checked" ]; then
             text_checked=1
