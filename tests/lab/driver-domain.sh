@@ -33,7 +33,7 @@ xen_free_back() { [ "$(xen_free)" -ge "$B_XEN" ]; }
 no_dom0_traffic() { maps_nothing "$(guest_vif "$1")" "the command channel only; its traffic goes through the driver domain"; }
 
 # A driver domain boots the guest kernel with dom0's modules: they must be the same
-if [ "$(sed -n 's/^LAB_ABI=//p' /etc/lab-build)" != "$(sed -n 's/^GUEST_ABI=//p' /etc/lab-build)" ]; then
+if ! guests_boot_dom0_kernel; then
     fail driver-domain-kernel "dom0 and guest kernels differ ($(tr '\n' ' ' < /etc/lab-build)): the driver domain boots the guest kernel with dom0's modules"
     exit 1
 fi

@@ -181,6 +181,10 @@ EOF
     fi
     info "guest $_g ($_type, domid $(xl domid "$_g"), ip $(guest_ip "$_g"), vcpus $_vcpus) created in $(awk "BEGIN{print $(uptime_s)-$_t0}")s"
 }
+# guests_boot_dom0_kernel: the image's guests boot dom0's kernel (no LAB_GUEST_KERNEL)
+guests_boot_dom0_kernel() {
+    [ "$(sed -n 's/^GUEST_ABI=//p' /etc/lab-build)" = "$(sed -n 's/^LAB_ABI=//p' /etc/lab-build)" ]
+}
 guest_k() { awk -v g="$1" '$1==g{print $2}' $LAB_CUR/guests; }
 # lab_guests: the guests this scenario created (guest_start), one a line
 lab_guests() { awk '{print $1}' $LAB_CUR/guests 2>/dev/null; }

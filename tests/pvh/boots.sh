@@ -35,8 +35,7 @@ triple_faults() { xl dmesg | grep -c 'Triple fault'; }
 # boots with nokaslr), so dom0's kallsyms names a guest kernel's instruction pointer. The
 # first guest to answer must show its kernel text at dom0's addresses, or none is named.
 NAMES_GUEST_RIPS=""
-[ "$(sed -n 's/^GUEST_ABI=//p' /etc/lab-build)" != "$(sed -n 's/^LAB_ABI=//p' /etc/lab-build)" ] ||
-    NAMES_GUEST_RIPS=1
+! guests_boot_dom0_kernel || NAMES_GUEST_RIPS=1
 text_checked=""
 # kallsyms_at ADDR: the symbol at or below ADDR, with its offset (16 hex digits compare as strings)
 kallsyms_at() {
