@@ -96,6 +96,38 @@ lab_fetch() {
     ln -sfn "$key" "$ZNB_CACHE/root-last"
 }
 
+# lab_qemu_backports: QEMU from bookworm-backports (LAB_QEMU=backports), for measuring the
+# emulator itself against the host's QEMU 7.2 (#21). apt works on a state of its own under
+# $ZNB_CACHE/qemu-backports (its own source list, package lists and cache; the host's dpkg
+# status only tells it what is installed), so nothing reaches the host's apt configuration
+# or /usr. Sets LAB_QEMU_CMD: the binary and the -L firmware paths of its unpacked packages.
+lab_qemu_backports() {
+    local top=$ZNB_CACHE/qemu-backports
+    local apt=(-o "Dir::Etc::SourceList=$top/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+        -o "Dir::State::Lists=$top/apt/lists" -o "Dir::Cache=$top/apt/cache"
+        -o APT::Sandbox::User=root)
+    local root=$top/root
+    if [ ! -e "$root/.complete" ]; then
+        mkdir -p "$top/apt/lists/partial" "$top/apt/cache/archives/partial" "$top/debs"
+        echo "deb http://deb.debian.org/debian bookworm-backports main" > "$top/apt/sources.list"
+        log "fetching QEMU from bookworm-backports into $top"
+        apt-get "${apt[@]}" update >"$top/apt.log" 2>&1 || { cat "$top/apt.log" >&2; die "apt-get update of bookworm-backports failed"; }
+        # the emulator, its firmware and keymaps; its libraries are bookworm's, as the host
+        # QEMU's are (checked below)
+        (cd "$top/debs" && rm -f ./*.deb && apt-get "${apt[@]}" download qemu-system-x86 qemu-system-common \
+            qemu-system-data seabios >>"$top/apt.log" 2>&1) || { cat "$top/apt.log" >&2; die "apt-get download from bookworm-backports failed"; }
+        rm -rf "$root" "$root.tmp"; mkdir -p "$root.tmp"
+        local f; for f in "$top"/debs/*.deb; do dpkg -x "$f" "$root.tmp" || die "dpkg -x $f failed"; done
+        touch "$root.tmp/.complete"; mv "$root.tmp" "$root"
+    fi
+    local bin=$root/usr/bin/qemu-system-x86_64 missing
+    missing=$(ldd "$bin" | awk '/not found/ {print $1}')
+    [ -z "$missing" ] || die "$bin needs libraries the host lacks: $missing (apt-get install them, or remove $top to fetch again)"
+    # firmware: the backports SeaBIOS and option ROMs, the NICs' iPXE ROMs of the host's QEMU
+    # shellcheck disable=SC2034 # boot_qemu (tools/lab/lab) runs it
+    LAB_QEMU_CMD=("$bin" -L "$root/usr/share/qemu" -L "$root/usr/share/seabios" -L /usr/lib/ipxe/qemu)
+}
+
 # lab_download FILE...: the .deb files (as apt names them) not yet in $ZNB_CACHE/debs
 lab_download() {
     local missing=() specs=() f p v
