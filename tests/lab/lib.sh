@@ -136,14 +136,21 @@ guest_start() {
         # the same native TSC. Xen's device model boots the kernel directly (SeaBIOS, QEMU's
         # linuxboot ROM). No display and no serial port: the kernel writes to hvc0 as the
         # other guests' do, hvmloader to Xen's log (xl dmesg). The vifs are netfront only
-        # (type=vif: no emulated NIC for the guest to pick instead).
+        # (type=vif: no emulated NIC for the guest to pick instead), or, with
+        # LAB_HVM_VIF_TYPE=ioemu, xl's default: each vif also an rtl8139 in the device model,
+        # on a tap vifD.N-emu in dom0's bridge, which the guest's kernel unplugs when it has
+        # netfront (guest_wait checks both).
         hvm) [ -n "$_tsc" ] || _tsc=native
+             case "${LAB_HVM_VIF_TYPE:-vif}" in
+                 vif) _vif_type="type=vif," ;;
+                 ioemu) _vif_type="type=ioemu,"; lab_modprobe tun ;;
+                 *) fail "create-$_g" "LAB_HVM_VIF_TYPE='$LAB_HVM_VIF_TYPE': vif or ioemu"; return 1 ;;
+             esac
              need_hap "create-$_g" " (guest $_g is HVM)" || return 1
              [ -x /usr/libexec/xen-qemu-system-i386 ] || { fail "create-$_g" "no device model in dom0 for HVM guest $_g: the lab loads dom0-hvm.cpio.gz only when LAB_GUEST_TYPE or LAB_PVH_BOOT_TYPE names hvm (a scenario's own type=hvm does not)"; return 1; }
              _hvm_cfg='vga = "none"
 vnc = 0
 serial = "none"'
-             _vif_type="type=vif,"
              # a device model log left by an earlier g1 must not pass for this one's
              rm -f "/var/log/xen/qemu-dm-$_g.log" ;;
         *) fail "create-$_g" "type=$_type: the lab boots pv, pvh or hvm guests (LAB_GUEST_TYPE='${LAB_GUEST_TYPE:-}')"; return 1 ;;
@@ -219,6 +226,19 @@ guest_bg() { guest_run "$1" "( $2 ) </dev/null >/tmp/bg.log 2>&1 &"; }   # NAME 
 guest_kind() { guest_run "$1" 'cat /sys/hypervisor/guest_type' "${2:-10}"; }
 # guest_answers NAME: the guest answers ping and its command channel
 guest_answers() { ping -c 1 -W 1 "$(guest_ip "$1")" >/dev/null 2>&1 && [ "$(guest_run "$1" 'echo ok' 10)" = ok ]; }
+# guest_emulated_nics_unplugged NAME: an HVM guest with type=ioemu vifs got an emulated NIC
+# from its device model, its kernel unplugged it, and every network device it kept is
+# netfront's (driver vif), so the backend carries all of its traffic. The device model
+# deletes the NIC's tap in dom0 (vifD.0-emu) at the unplug: it must be gone.
+guest_emulated_nics_unplugged() {
+    _gd=$(guest_domid "$1")
+    check "emulated-nic-$1" sh -c "ps -o args | grep -- '-xen-domid $_gd ' | grep -q 'rtl8139,id=nic0'" || return
+    check "emulated-nic-unplugged-$1" guest_run "$1" 'dmesg | grep -q "unplug emulated NICs"' 10
+    check "emulated-nic-tap-gone-$1" [ ! -e "/sys/class/net/vif$_gd.0-emu" ]
+    # shellcheck disable=SC2016 # expanded by the guest's shell
+    _nics=$(guest_run "$1" 'for n in /sys/class/net/*; do [ "${n##*/}" = lo ] || echo "${n##*/}" "$(basename "$(readlink "$n/device/driver")")"; done' 10)
+    check_eq "netfront-only-$1" "$(echo "$_nics" | awk '{ print $1, "vif" }')" "$_nics"
+}
 # guest_wait NAME [SECS]: wait up to SECS (360) seconds until the guest answers
 guest_wait() {
     _t0=$(uptime_s)
@@ -228,6 +248,7 @@ guest_wait() {
         # says which
         _want=$(awk -v g="$1" '$1 == g { print $3 }' $LAB_CUR/guests)
         case "$_want" in pvh|hvm) check_eq "type-$1" "$(echo "$_want" | tr '[:lower:]' '[:upper:]')" "$(guest_kind "$1")" ;; esac
+        [ "$_want" != hvm ] || [ "${LAB_HVM_VIF_TYPE:-vif}" != ioemu ] || guest_emulated_nics_unplugged "$1"
         return
     fi
     guest_console "$1" | tail -30 | sed "s|^|LAB-INFO [$(scen)] console $1: |"

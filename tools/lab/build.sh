@@ -338,6 +338,10 @@ lab_images() {
     for f in linuxboot.bin keymaps/en-us; do
         install -D -m644 "$LAB_ROOT/usr/share/qemu/$f" "$H/usr/share/qemu/$f" || die "no $f in qemu-system-data"
     done
+    # the ROM of the rtl8139 xl gives an HVM guest for a type=ioemu vif: the device model
+    # will not start without it
+    install -D -m644 "$LAB_ROOT/usr/lib/ipxe/qemu/efi-rtl8139.rom" "$H/usr/lib/ipxe/qemu/efi-rtl8139.rom" \
+        || die "no efi-rtl8139.rom in ipxe-qemu"
     # unpacked over the base: what the base has already (libc, Xen's libraries) is left out
     while read -r f; do cmp -s "$H/$f" "$D/$f" && rm "$H/$f"; done < <(cd "$H" && find . -type f)
     mkcpio "$H" > "$img/dom0-hvm.cpio.gz"
@@ -383,7 +387,7 @@ lab_overlay() {
         echo "LAB_GUEST_TYPE=\"${LAB_GUEST_TYPE:-pv}\""
         echo "LAB_NIC=${LAB_NIC:-e1000e}"
         echo "LAB_PEER_VIA=${LAB_PEER_VIA:-veth}"
-        local v; for v in ${!LAB_ATTACH_@} ${!LAB_SAVE_@} ${!LAB_TX_@} ${!LAB_RACES@} ${!LAB_FAULT_SITES@} ${!SOAK_@} ${!LAB_MIGRATIONS@} ${!LAB_PVH_@} ${!LAB_DD_@} ${!LAB_DEMO_@} ${!BENCH_@} ${!HOSTILE_@}; do echo "$v=\"${!v}\""; done
+        local v; for v in ${!LAB_ATTACH_@} ${!LAB_SAVE_@} ${!LAB_TX_@} ${!LAB_RACES@} ${!LAB_FAULT_SITES@} ${!SOAK_@} ${!LAB_MIGRATIONS@} ${!LAB_PVH_@} ${!LAB_HVM_@} ${!LAB_DD_@} ${!LAB_DEMO_@} ${!BENCH_@} ${!HOSTILE_@}; do echo "$v=\"${!v}\""; done
         echo "LAB_ZNB_VERSION=\"$(cat "$LAB_REPO/VERSION")\""
         # -dirty: a run of uncommitted code says so in its results
         echo "LAB_GIT=\"$(git -C "$LAB_REPO" describe --always --dirty 2>/dev/null || echo none)\""
