@@ -143,7 +143,8 @@ guest_start() {
         hvm) [ -n "$_tsc" ] || _tsc=native
              case "${LAB_HVM_VIF_TYPE:-vif}" in
                  vif) _vif_type="type=vif," ;;
-                 ioemu) _vif_type="type=ioemu,"; lab_modprobe tun ;;
+                 ioemu) _vif_type="type=ioemu,"
+                        lab_modprobe tun || { fail "create-$_g" "no tun module for the emulated NIC's tap"; return 1; } ;;
                  *) fail "create-$_g" "LAB_HVM_VIF_TYPE='$LAB_HVM_VIF_TYPE': vif or ioemu"; return 1 ;;
              esac
              need_hap "create-$_g" " (guest $_g is HVM)" || return 1
@@ -227,16 +228,19 @@ guest_kind() { guest_run "$1" 'cat /sys/hypervisor/guest_type' "${2:-10}"; }
 # guest_answers NAME: the guest answers ping and its command channel
 guest_answers() { ping -c 1 -W 1 "$(guest_ip "$1")" >/dev/null 2>&1 && [ "$(guest_run "$1" 'echo ok' 10)" = ok ]; }
 # guest_emulated_nics_unplugged NAME: an HVM guest with type=ioemu vifs got an emulated NIC
-# from its device model, its kernel unplugged it, and every network device it kept is
-# netfront's (driver vif), so the backend carries all of its traffic. The device model
-# deletes the NIC's tap in dom0 (vifD.0-emu) at the unplug: it must be gone.
+# for its first vif from its device model, the device model (still running) has deleted
+# that NIC's tap in dom0 (vifD.0-emu), which it does when the guest unplugs the NIC, and
+# every network device the guest kept is netfront's (driver vif): the backend carries all
+# of its traffic. The device model is found by the pid libxl records, never by its command
+# line in ps, where a grep would find itself.
 guest_emulated_nics_unplugged() {
     _gd=$(guest_domid "$1")
-    check "emulated-nic-$1" sh -c "ps -o args | grep -- '-xen-domid $_gd ' | grep -q 'rtl8139,id=nic0'" || return
-    check "emulated-nic-unplugged-$1" guest_run "$1" 'dmesg | grep -q "unplug emulated NICs"' 10
-    check "emulated-nic-tap-gone-$1" [ ! -e "/sys/class/net/vif$_gd.0-emu" ]
+    _dm=$(xenstore-read "/local/domain/$_gd/image/device-model-pid" 2>/dev/null)
+    check "emulated-nic-$1" sh -c "[ -n '$_gd' ] && [ -n '$_dm' ] && tr '\\0' '\\n' < /proc/$_dm/cmdline | grep -q '^rtl8139,id=nic0,'" || return
+    check "emulated-nic-unplug-requested-$1" guest_run "$1" 'dmesg | grep -q "unplug emulated NICs"' 10
+    check "emulated-nic-tap-gone-$1" sh -c "[ -d /proc/$_dm ] && [ ! -e /sys/class/net/vif$_gd.0-emu ]"
     # shellcheck disable=SC2016 # expanded by the guest's shell
-    _nics=$(guest_run "$1" 'for n in /sys/class/net/*; do [ "${n##*/}" = lo ] || echo "${n##*/}" "$(basename "$(readlink "$n/device/driver")")"; done' 10)
+    _nics=$(guest_run "$1" 'for n in /sys/class/net/*; do [ ! -e "$n/device" ] || echo "${n##*/}" "$(basename "$(readlink "$n/device/driver")")"; done' 10)
     check_eq "netfront-only-$1" "$(echo "$_nics" | awk '{ print $1, "vif" }')" "$_nics"
 }
 # guest_wait NAME [SECS]: wait up to SECS (360) seconds until the guest answers
@@ -247,9 +251,12 @@ guest_wait() {
         # a PVH or HVM run must not pass on guests a config slip booted PV: their kernel
         # says which
         _want=$(awk -v g="$1" '$1 == g { print $3 }' $LAB_CUR/guests)
-        case "$_want" in pvh|hvm) check_eq "type-$1" "$(echo "$_want" | tr '[:lower:]' '[:upper:]')" "$(guest_kind "$1")" ;; esac
-        [ "$_want" != hvm ] || [ "${LAB_HVM_VIF_TYPE:-vif}" != ioemu ] || guest_emulated_nics_unplugged "$1"
-        return
+        _rc=0
+        case "$_want" in pvh|hvm) check_eq "type-$1" "$(echo "$_want" | tr '[:lower:]' '[:upper:]')" "$(guest_kind "$1")" || _rc=1 ;; esac
+        if [ "$_want" = hvm ] && [ "${LAB_HVM_VIF_TYPE:-vif}" = ioemu ]; then
+            guest_emulated_nics_unplugged "$1" || _rc=1
+        fi
+        return $_rc
     fi
     guest_console "$1" | tail -30 | sed "s|^|LAB-INFO [$(scen)] console $1: |"
     fail "up-$1" "no answer from $(guest_ip "$1")"
