@@ -258,7 +258,13 @@ guest_wait() {
         fi
         return $_rc
     fi
+    # what is left to tell why: the guest's own words (or that it wrote none), whether xl
+    # still has it and how it ended (its xl log's shutdown reason), and Xen's last words
+    # (less the HVM context records xl create prints)
+    info "console $1: $(guest_console "$1" | wc -c) bytes; xl list: $(xl list "$1" 2>&1 | tail -1)"
     guest_console "$1" | tail -30 | sed "s|^|LAB-INFO [$(scen)] console $1: |"
+    grep -h 'shut down\|Action for' "/var/log/xen/xl-$1.log" 2>/dev/null | tail -2 | sed "s|^|LAB-INFO [$(scen)] xl $1: |"
+    xl dmesg | grep -v ' save: ' | tail -10 | sed "s|^|LAB-INFO [$(scen)] Xen: |"
     fail "up-$1" "no answer from $(guest_ip "$1")"
 }
 

@@ -104,13 +104,6 @@ while [ $i -le "$N" ]; do
         fi
     else
         bad_boot=$((bad_boot + 1))
-        # what is left to tell why: the guest's own words, whether xl still has it and how
-        # it ended (xl's log of the guest: its shutdown reason), and Xen's words (less the
-        # HVM context records xl create prints)
-        info "boot $i: no answer; g1's console has $(guest_console g1 | wc -c) bytes; xl list: $(xl list g1 2>&1 | tail -1)"
-        grep -h 'shut down\|Action for' /var/log/xen/xl-g1.log 2>/dev/null | tail -2 | sed "s|^|LAB-INFO [$(scen)] boot $i: xl: |"
-        guest_console g1 | tail -15 | sed "s|^|LAB-INFO [$(scen)] boot $i: console: |"
-        xl dmesg | grep -v ' save: ' | tail -10 | sed "s|^|LAB-INFO [$(scen)] boot $i: Xen: |"
     fi
     if [ "$(triple_faults)" -gt 0 ]; then
         faulted=$((faulted + 1)); fault_boots="$fault_boots $i"
